@@ -1,0 +1,10 @@
+"""The one client of the Wartemarke API every app uses: `QueueClient` for requests, `EventStream` for events.
+
+Imports only requests and the standard library, so a kiosk machine needs nothing of the server.
+"""
+
+from client.event import Event
+from client.event_stream import EventStream
+from client.queue_client import QueueClient
+
+__all__ = ["Event", "EventStream", "QueueClient"]

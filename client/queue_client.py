@@ -1,0 +1,254 @@
+"""`QueueClient`: the one way the kiosk, display and counter talk to the queue server's HTTP API.
+
+Three promises the apps build on:
+- Every call ends within a bounded time (connect and read timeouts on each attempt, a bounded
+  number of attempts) and either returns the decoded JSON or raises an `ApiError` subclass.
+- A ticket is never issued twice by accident: `issue_ticket` sends one Idempotency-Key on every
+  attempt, so the server hands back the same ticket for a retry after a lost answer.
+- A state change is never replayed when the server may already have done it: `call_next` after a
+  read timeout is *not* sent again, because the first attempt may have called a visitor already.
+  Such requests are only retried when the connection was refused (nothing was delivered).
+
+Threads: requests.Session is not thread-safe, so each call borrows a Session from a small pool and
+gives it back afterwards. Concurrent calls from a UI thread and worker threads never share one, and
+connections are still reused between calls.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from client.backoff import Backoff
+from client.connection_failure import RETRYABLE_STATUSES, describe_failure, never_reached_server
+from client.errors import ApiError, ServerUnavailable, error_from_response
+
+API = "/api/v1"
+USER_AGENT = "wartemarke-client/0.1"
+
+
+def _segment(value: str | int) -> str:
+    """One path segment, escaped so an id can never change which endpoint is addressed."""
+    return quote(str(value), safe="")
+
+
+class QueueClient:
+    """A client of the Wartemarke API v1 for one server and one device or staff token.
+
+    `timeout` is the connect and the read timeout of each attempt in seconds (a float for both, or
+    a (connect, read) pair); `retries` is how many more attempts follow a failed one, with a short
+    jittered pause in between (`retry_delay`, doubling).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        timeout: float | tuple[float, float] = 3.0,
+        retries: int = 2,
+        retry_delay: float = 0.2,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"server url {base_url!r} must look like http://host:port")
+        if retries < 0:
+            raise ValueError("retries must be 0 or more")
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        self.retries = retries
+        self.retry_delay = retry_delay
+        self._idle_sessions: list[requests.Session] = []
+        self._all_sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    # -- public API: reading ---------------------------------------------------------------------
+
+    def health(self) -> dict:
+        """`{"status": "ok"}` when the server and its database answer; ServerUnavailable otherwise."""
+        return self._call("GET", "/health")
+
+    def site(self) -> dict:
+        """The site: id, name, timezone, languages, public_url."""
+        return self._call("GET", "/site")
+
+    def services(self) -> list[dict]:
+        """Every service with its quota, remaining slots, waiting count and wait estimate."""
+        return self._call("GET", "/services")
+
+    def board(self) -> dict:
+        """What the waiting-room display shows: recent calls (newest first) and the services."""
+        return self._call("GET", "/board")
+
+    def status(self, token: str) -> dict:
+        """The public status of the ticket whose code carries `token` (what the phone page shows)."""
+        return self._call("GET", f"/status/{_segment(token)}")
+
+    def ticket(self, ticket_id: str) -> dict:
+        return self._call("GET", f"/tickets/{_segment(ticket_id)}")
+
+    def counters(self) -> list[dict]:
+        return self._call("GET", "/counters")
+
+    def counter(self, counter_id: str | int) -> dict:
+        return self._call("GET", f"/counters/{_segment(counter_id)}")
+
+    def devices(self) -> list[dict]:
+        """The last status every device reported (staff)."""
+        return self._call("GET", "/devices")
+
+    # -- public API: the kiosk ------------------------------------------------------------------
+
+    def issue_ticket(self, service: str, language: str, idempotency_key: str | None = None) -> dict:
+        """Draw a ticket. Every attempt carries the same Idempotency-Key, so a retry cannot draw a second one.
+
+        A kiosk that wants to retry *later* itself (after ServerUnavailable) passes its own key and
+        reuses it for the same visitor's tap.
+        """
+        key = idempotency_key or str(uuid.uuid4())
+        return self._call(
+            "POST", "/tickets", body={"service": service, "language": language},
+            headers={"Idempotency-Key": key}, replayable=True,
+        )
+
+    def report_device_status(self, status: str, detail: str = "") -> dict:
+        """Tell the server how this device is (e.g. "paper_out"); last report wins, so it is replayable."""
+        return self._call("POST", "/devices/status", body={"status": status, "detail": detail}, replayable=True)
+
+    # -- public API: the counter ----------------------------------------------------------------
+
+    def call_next(self, counter: str | int) -> dict | None:
+        """Call the next waiting ticket to `counter`; None when nobody waits for its services (204)."""
+        return self._call("POST", f"/counters/{_segment(counter)}/call-next", replayable=False)
+
+    def call(self, ticket_id: str, counter: str | int) -> dict:
+        return self._ticket_action(ticket_id, "call", {"counter": str(counter)})
+
+    def recall(self, ticket_id: str) -> dict:
+        return self._ticket_action(ticket_id, "recall")
+
+    def start(self, ticket_id: str) -> dict:
+        return self._ticket_action(ticket_id, "start")
+
+    def finish(self, ticket_id: str) -> dict:
+        return self._ticket_action(ticket_id, "finish")
+
+    def no_show(self, ticket_id: str) -> dict:
+        return self._ticket_action(ticket_id, "no-show")
+
+    def cancel(self, ticket_id: str) -> dict:
+        return self._ticket_action(ticket_id, "cancel")
+
+    def transfer(self, ticket_id: str, service: str) -> dict:
+        return self._ticket_action(ticket_id, "transfer", {"service": service})
+
+    def scan(self, code: str, counter: str | int) -> dict:
+        """The ticket whose QR text the scanner read (full URL or bare token; the server normalises it)."""
+        return self._call("POST", "/scan", body={"code": code, "counter": str(counter)}, replayable=False)
+
+    def open_counter(self, counter_id: str | int) -> dict:
+        """Mark the counter open (it then feeds the wait estimate); opening twice is harmless."""
+        return self._call("POST", f"/counters/{_segment(counter_id)}/open", replayable=True)
+
+    def close_counter(self, counter_id: str | int) -> dict:
+        return self._call("POST", f"/counters/{_segment(counter_id)}/close", replayable=True)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every pooled connection; calls made afterwards open fresh ones."""
+        with self._sessions_lock:
+            sessions, self._all_sessions, self._idle_sessions = self._all_sessions, [], []
+        for session in sessions:
+            session.close()
+
+    def __enter__(self) -> QueueClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- the machinery --------------------------------------------------------------------------
+
+    def _ticket_action(self, ticket_id: str, action: str, body: dict | None = None) -> dict:
+        return self._call("POST", f"/tickets/{_segment(ticket_id)}/{action}", body=body, replayable=False)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict | None = None,
+        headers: dict[str, str] | None = None,
+        replayable: bool | None = None,
+    ) -> Any:
+        """Send with retries and decode; `replayable` defaults to True for GET."""
+        if replayable is None:
+            replayable = method == "GET"
+        url = f"{self.base_url}{API}{path}"
+        backoff = Backoff(self.retry_delay, max(self.retry_delay, 2.0))
+        attempt = 0
+        while True:
+            last_attempt = attempt >= self.retries
+            attempt += 1
+            try:
+                with self._session() as session:
+                    response = session.request(method, url, json=body, headers=headers, timeout=self.timeout)
+                    if response.status_code in RETRYABLE_STATUSES and replayable and not last_attempt:
+                        response.close()
+                        time.sleep(backoff.next_delay())
+                        continue
+                    return self._decode(response)
+            except requests.RequestException as exc:
+                if last_attempt or not (replayable or never_reached_server(exc)):
+                    raise ServerUnavailable(describe_failure(exc, self.base_url, self.timeout[1])) from exc
+                time.sleep(backoff.next_delay())
+
+    def _decode(self, response: requests.Response) -> Any:
+        if response.status_code == 204:
+            return None
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+            if response.ok:
+                raise ServerUnavailable(
+                    f"The server at {self.base_url} answered {response.status_code} with something "
+                    "that is not JSON — is the url right?", status=response.status_code,
+                ) from None
+        if response.ok:
+            return payload
+        error: ApiError = error_from_response(
+            response.status_code, payload if payload is not None else response.text, response.headers,
+            response.reason or "",
+        )
+        raise error
+
+    @contextmanager
+    def _session(self) -> Iterator[requests.Session]:
+        with self._sessions_lock:
+            session = self._idle_sessions.pop() if self._idle_sessions else None
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            session.headers["Accept"] = "application/json"
+            if self.token:
+                session.headers["Authorization"] = f"Bearer {self.token}"
+            with self._sessions_lock:
+                self._all_sessions.append(session)
+        try:
+            yield session
+        finally:
+            with self._sessions_lock:
+                still_pooled = session in self._all_sessions
+                if still_pooled:
+                    self._idle_sessions.append(session)
+            if not still_pooled:  # close() ran while this call was under way
+                session.close()
