@@ -1,0 +1,119 @@
+"""counter.toml: which server, which staff token, which counter, which scanner, which keys.
+
+Validated at start (via wartemarke.config_file), so a mistyped key stops the app with one message
+naming it instead of a counter whose scanner silently does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from wartemarke.config_file import ConfigError, ConfigModel, load_config
+from wartemarke.i18n import LANGUAGE_NAMES
+
+#: The clerk's actions, in the order the buttons appear.
+ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "transfer", "cancel")
+
+_KEY = re.compile(r"^((ctrl|alt|shift)\+)*([a-z0-9]|f[1-9]|f1[0-2]|spacebar|escape|backspace|delete)$")
+
+
+class ServerSection(ConfigModel):
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    #: A file holding the staff token alone; relative paths are relative to the config file.
+    token_file: Path
+
+    @field_validator("token_file")
+    @classmethod
+    def _relative_to_config(cls, value: Path, info: ValidationInfo) -> Path:
+        if value.is_absolute():
+            return value
+        config_dir = Path((info.context or {}).get("config_dir", "."))
+        return (config_dir / value).resolve()
+
+
+class CounterSection(ConfigModel):
+    #: The counter this desk is; leave it out to let the clerk pick one at start.
+    id: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    #: Language of the staff screen.
+    language: str = "de"
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGE_NAMES:
+            raise ValueError(f"unknown language {value!r}; use one of {', '.join(LANGUAGE_NAMES)}")
+        return value
+
+
+class ScannerSection(ConfigModel):
+    #: "keyboard" = a USB scanner that types (keyboard wedge), "serial" = RS-232/USB-CDC, "none".
+    kind: Literal["keyboard", "serial", "none"] = "keyboard"
+    #: Serial only: device path (better a stable /dev/serial/by-id/... link) or a pyserial URL.
+    port: str | None = None
+    baudrate: Literal[1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] = 9600
+    #: Keyboard only: a scan is a burst whose keys come at most this far apart ...
+    max_key_gap_ms: Annotated[float, Field(gt=0, le=500)] = 50
+    #: ... and has at least this many characters (ticket codes are far longer).
+    min_length: Annotated[int, Field(ge=4, le=200)] = 8
+
+    @model_validator(mode="after")
+    def _serial_needs_port(self) -> ScannerSection:
+        if self.kind == "serial" and not self.port:
+            raise ValueError("kind = \"serial\" needs port, e.g. port = \"/dev/ttyACM0\"")
+        return self
+
+
+class ShortcutsSection(ConfigModel):
+    """Keys for the actions. Function keys by default: a wedge scanner types letters, never F-keys."""
+
+    call_next: str = "f2"
+    recall: str = "f3"
+    start: str = "f4"
+    finish: str = "f5"
+    no_show: str = "f6"
+    transfer: str = "f7"
+    cancel: str = "f8"
+
+    @field_validator("*")
+    @classmethod
+    def _key_name(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not _KEY.match(value):
+            raise ValueError(f"{value!r} is not a key; use e.g. \"f2\", \"ctrl+n\", \"spacebar\"")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct(self) -> ShortcutsSection:
+        keys = [getattr(self, action) for action in ACTIONS]
+        doubled = sorted({key for key in keys if keys.count(key) > 1})
+        if doubled:
+            raise ValueError(f"key {doubled[0]!r} is given to two actions")
+        return self
+
+
+class CounterConfig(ConfigModel):
+    server: ServerSection
+    counter: CounterSection = CounterSection()
+    scanner: ScannerSection = ScannerSection()
+    shortcuts: ShortcutsSection = ShortcutsSection()
+
+    def read_token(self) -> str:
+        """The staff token from `server.token_file`, or a ConfigError saying what is wrong with it."""
+        path = self.server.token_file
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise ConfigError(f"server.token_file: {path} does not exist (it must hold the staff token)") from None
+        except OSError as exc:
+            raise ConfigError(f"server.token_file: {path} cannot be read ({exc.strerror})") from None
+        if not token or any(ch.isspace() for ch in token):
+            raise ConfigError(f"server.token_file: {path} must hold the token alone on one line")
+        return token
+
+
+def load_counter_config(path: Path | str) -> CounterConfig:
+    return load_config(path, CounterConfig)

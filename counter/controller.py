@@ -1,0 +1,424 @@
+"""What happens at the counter when the clerk presses a key or scans a code — without any UI.
+
+The controller talks to the queue server through a `QueueClient` (or anything with the same
+methods), keeps what the screen must show, and turns every failure into a `Notice` a clerk can act
+on: a step that does not fit the ticket, a forged or old code, a server that is gone. It never
+raises into the UI. The Kivy app calls it from one worker thread and redraws from `view()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from client.errors import (
+    ApiError,
+    Expired,
+    Forbidden,
+    InvalidCode,
+    InvalidTransition,
+    NotFound,
+    ServerUnavailable,
+    Unauthorized,
+)
+from counter.config import ACTIONS
+from counter.ticket_card import TicketCard, concern_name, ticket_card
+
+Ticket = dict[str, Any]
+Translate = Callable[[str], str]
+
+#: Ticket statuses in which a ticket is "at" a counter.
+ACTIVE = ("called", "serving")
+#: Which buttons make sense for the counter's current ticket (None = no ticket). Mirrors the
+#: server's rules, so a clerk sees a disabled button instead of an error.
+ALLOWED: dict[str | None, frozenset[str]] = {
+    None: frozenset({"call_next"}),
+    "called": frozenset({"recall", "start", "finish", "no_show", "transfer", "cancel"}),
+    "serving": frozenset({"finish", "transfer"}),
+}
+#: Statuses a scanned ticket may be called from (a late no-show may still be served).
+CALLABLE = ("waiting", "no_show")
+
+
+class CounterClient(Protocol):
+    """The part of `client.QueueClient` the counter uses."""
+
+    def services(self) -> list[dict]: ...
+    def counters(self) -> list[dict]: ...
+    def counter(self, counter_id: str) -> dict: ...
+    def open_counter(self, counter_id: str) -> dict: ...
+    def close_counter(self, counter_id: str) -> dict: ...
+    def ticket(self, ticket_id: str) -> dict: ...
+    def call_next(self, counter: str) -> dict | None: ...
+    def call(self, ticket_id: str, counter: str) -> dict: ...
+    def recall(self, ticket_id: str) -> dict: ...
+    def start(self, ticket_id: str) -> dict: ...
+    def finish(self, ticket_id: str) -> dict: ...
+    def no_show(self, ticket_id: str) -> dict: ...
+    def cancel(self, ticket_id: str) -> dict: ...
+    def transfer(self, ticket_id: str, service: str) -> dict: ...
+    def scan(self, code: str, counter: str) -> dict: ...
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: Literal["info", "error"]
+    text: str
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    service: str
+    concern: str
+    waiting: int
+
+
+@dataclass(frozen=True)
+class CounterView:
+    """Everything the screen shows, already translated."""
+
+    phase: Literal["signing_in", "picking", "serving"]
+    counter_name: str
+    current: TicketCard | None
+    waiting: tuple[WaitingRow, ...]
+    enabled: frozenset[str]
+    notice: Notice | None
+    offline: bool
+    scanned: TicketCard | None
+    can_call_scanned: bool
+    counters: tuple[tuple[str, str], ...] = ()
+    transfer_targets: tuple[tuple[str, str], ...] = field(default=())
+
+
+class CounterController:
+    def __init__(
+        self,
+        client: CounterClient,
+        translate: Translate,
+        language: str = "de",
+        counter_id: str | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._client = client
+        self._ = translate
+        self.language = language
+        self.counter_id = counter_id
+        self._now = now
+        self.on_change = on_change
+        self.phase: Literal["signing_in", "picking", "serving"] = "signing_in"
+        self.counter_name = ""
+        self.served: list[str] = []
+        self.services: dict[str, dict] = {}
+        self.counters: list[dict] = []
+        self.current: Ticket | None = None
+        self.scanned: Ticket | None = None
+        self.notice: Notice | None = None
+        self.offline = False
+        self._opened = False
+
+    # ----------------------------------------------------------------- start and end of a shift
+
+    def sign_in(self) -> bool:
+        """Load services and counters; open the configured counter, or wait for `choose_counter`."""
+        if not self._attempt(self._load_office):
+            return False
+        if self.counter_id is None:
+            self.phase = "picking"
+            self._changed()
+            return True
+        return self.choose_counter(self.counter_id)
+
+    def choose_counter(self, counter_id: str) -> bool:
+        """Open `counter_id` on the server (open counters feed the wait estimate) and show it."""
+        self.counter_id = counter_id
+
+        def open_it() -> None:
+            self._adopt_counter(self._client.open_counter(counter_id))
+            self._opened = True
+            self.phase = "serving"
+
+        return self._attempt(open_it)
+
+    def close(self) -> None:
+        """Close the counter on the server at the end of the shift; a server that is gone is fine."""
+        if self._opened and self.counter_id is not None:
+            try:
+                self._client.close_counter(self.counter_id)
+            except ApiError:
+                pass
+            self._opened = False
+
+    def refresh(self) -> bool:
+        """Re-read everything (after the connection came back: events may have been missed)."""
+
+        def reload() -> None:
+            self._load_office()
+            if self.counter_id is not None and self.phase == "serving":
+                if not self._opened:
+                    self._adopt_counter(self._client.open_counter(self.counter_id))
+                    self._opened = True
+                else:
+                    self._adopt_counter(self._client.counter(self.counter_id))
+
+        if self.phase == "signing_in":
+            return self.sign_in()
+        return self._attempt(reload)
+
+    # ----------------------------------------------------------------- the clerk's actions
+
+    def perform(self, action: str, service: str | None = None) -> None:
+        """Run one of `ACTIONS` (buttons and shortcuts both end here)."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        refusal = self._refusal(action)
+        if refusal:
+            self._say("error", refusal)
+            return
+        if action == "call_next":
+            self._attempt(self._call_next)
+            return
+        assert self.current is not None
+        ticket_id = self.current["id"]
+        number = self.current.get("number", "")
+        if action == "transfer":
+            if not service:
+                self._say("error", self._("Choose the concern to transfer the ticket to."))
+                return
+            self._attempt(lambda: self._transfer(ticket_id, number, service), ticket_id)
+            return
+        method = getattr(self._client, action)
+        self._attempt(lambda: self._after_step(action, method(ticket_id)), ticket_id)
+
+    def scan(self, code: str) -> None:
+        """Show the ticket behind a scanned code, or say plainly why there is none."""
+        code = code.strip()
+        if not code:
+            return
+        if self.counter_id is None or self.phase != "serving":
+            self._say("error", self._("Choose your counter before scanning."))
+            return
+
+        def look_up() -> None:
+            self.scanned = self._client.scan(code, self.counter_id)
+            card = self._card(self.scanned)
+            if self.current and self.current["id"] == self.scanned["id"]:
+                self._say("info", self._("Ticket {number} is the one at your counter.").format(
+                    number=card.number), notify=False)
+            else:
+                self.notice = None
+
+        self._attempt(look_up, scanning=True)
+
+    def call_scanned(self) -> None:
+        """"Call this ticket now": call the scanned ticket to this counter, out of turn."""
+        if self.scanned is None:
+            return
+        if self.current is not None:
+            self._say("error", self._("Finish ticket {number} first.").format(number=self.current["number"]))
+            return
+        scanned = self.scanned
+
+        def call() -> None:
+            self._after_step("call", self._client.call(scanned["id"], self.counter_id))
+            self.scanned = None
+
+        self._attempt(call, scanned["id"])
+
+    def dismiss_scanned(self) -> None:
+        self.scanned = None
+        self._changed()
+
+    def dismiss_notice(self) -> None:
+        self.notice = None
+        self._changed()
+
+    # ----------------------------------------------------------------- server events
+
+    def handle_event(self, name: str, data: Mapping[str, Any]) -> None:
+        """Apply one SSE event: the current ticket, a scanned ticket, or waiting counts changed."""
+        if name == "service.updated" and data.get("id"):
+            self.services[data["id"]] = dict(data)
+        elif name.startswith("ticket.") and data.get("id"):
+            self._apply_ticket_summary(data)
+        else:
+            return
+        self._changed()
+
+    def connection_changed(self, connected: bool) -> None:
+        """The event stream lost or regained the server."""
+        if connected:
+            if self.offline:
+                self.refresh()
+        elif not self.offline:
+            self.offline = True
+            self._changed()
+
+    # ----------------------------------------------------------------- what the screen shows
+
+    def view(self) -> CounterView:
+        _ = self._
+        current_status = self.current.get("status") if self.current else None
+        enabled = ALLOWED.get(current_status, frozenset()) if self.phase == "serving" else frozenset()
+        scanned_callable = (
+            self.scanned is not None and self.current is None and self.scanned.get("status") in CALLABLE
+        )
+        waiting = tuple(
+            WaitingRow(sid, self._concern(sid), int(self.services[sid].get("waiting") or 0))
+            for sid in self.served
+            if sid in self.services
+        )
+        return CounterView(
+            phase=self.phase,
+            counter_name=self.counter_name,
+            current=self._card(self.current) if self.current else None,
+            waiting=waiting,
+            enabled=enabled if not self.offline else frozenset(),
+            notice=self.notice,
+            offline=self.offline,
+            scanned=self._card(self.scanned) if self.scanned else None,
+            can_call_scanned=scanned_callable and not self.offline,
+            counters=tuple((str(c["id"]), str(c.get("name") or c["id"])) for c in self.counters),
+            transfer_targets=tuple(
+                (sid, self._concern(sid))
+                for sid in self.services
+                if not self.current or sid != self.current.get("service")
+            ),
+        )
+
+    # ----------------------------------------------------------------- internals
+
+    def _load_office(self) -> None:
+        self.services = {s["id"]: s for s in self._client.services()}
+        self.counters = self._client.counters()
+
+    def _adopt_counter(self, counter: Mapping[str, Any]) -> None:
+        self.counter_name = str(counter.get("name") or counter.get("id") or "")
+        self.served = list(counter.get("services") or [])
+        current = counter.get("current")
+        self.current = dict(current) if current and current.get("status") in ACTIVE else None
+
+    def _call_next(self) -> None:
+        ticket = self._client.call_next(self.counter_id)
+        if ticket is None:
+            self._say("info", self._("Nobody is waiting for your concerns."), notify=False)
+            return
+        self._after_step("call", ticket)
+
+    def _transfer(self, ticket_id: str, number: str, service: str) -> None:
+        self._client.transfer(ticket_id, service)
+        self.current = None
+        self._say("info", self._("Ticket {number} now waits for: {concern}.").format(
+            number=number, concern=self._concern(service)), notify=False)
+
+    def _after_step(self, action: str, ticket: Ticket) -> None:
+        """Adopt the ticket the server returned and say what happened."""
+        mine = ticket.get("status") in ACTIVE and str(ticket.get("counter")) == str(self.counter_id)
+        self.current = dict(ticket) if mine else None
+        if self.scanned and self.scanned.get("id") == ticket.get("id"):
+            self.scanned = dict(ticket)
+        _ = self._
+        done = {
+            "call": _("Ticket {number} has been called."),
+            "recall": _("Ticket {number} has been called again."),
+            "start": _("Serving ticket {number}."),
+            "finish": _("Ticket {number} is finished."),
+            "no_show": _("Ticket {number}: visitor did not come."),
+            "cancel": _("Ticket {number} is cancelled."),
+        }
+        self._say("info", done[action].format(number=ticket.get("number", "")), notify=False)
+
+    def _apply_ticket_summary(self, summary: Mapping[str, Any]) -> None:
+        ticket_id = summary["id"]
+        at_my_counter = str(summary.get("counter")) == str(self.counter_id) and summary.get("status") in ACTIVE
+        if self.current and self.current["id"] == ticket_id:
+            self.current = {**self.current, **summary} if at_my_counter else None
+        elif at_my_counter:
+            self.current = dict(summary)  # called here from elsewhere (another app at the same counter)
+        if self.scanned and self.scanned["id"] == ticket_id:
+            self.scanned = {**self.scanned, **summary}
+
+    def _refusal(self, action: str) -> str | None:
+        """Why `action` does not fit now, in the clerk's words; None when it does."""
+        _ = self._
+        if self.phase != "serving":
+            return _("Choose your counter first.")
+        if self.offline:
+            return _("No connection to the server. Please wait a moment.")
+        status = self.current.get("status") if self.current else None
+        if action in ALLOWED.get(status, frozenset()):
+            return None
+        if self.current is None:
+            return _("Call a ticket first.")
+        number = self.current.get("number", "")
+        if action == "call_next":
+            return _("Finish ticket {number} first.").format(number=number)
+        if status == "serving":
+            return _("Ticket {number} is already being served.").format(number=number)
+        return _("Start serving ticket {number} first.").format(number=number)
+
+    def _attempt(self, step: Callable[[], None], ticket_id: str | None = None, scanning: bool = False) -> bool:
+        """Run one server step; every failure becomes a notice (and the offline banner). Never raises."""
+        _ = self._
+        try:
+            step()
+        except ServerUnavailable:
+            self.offline = True
+            self._say("error", _("No connection to the server. Your last step was not saved."), notify=False)
+        except InvalidTransition as exc:
+            self._say("error", self._transition_refused(ticket_id, exc), notify=False)
+        except InvalidCode:
+            self._say("error", _("This code is not a ticket of this office."), notify=False)
+        except Expired:
+            self._say("error", _("This ticket is from an earlier day and no longer valid."), notify=False)
+        except NotFound:
+            text = _("No such ticket.") if scanning else _("The server does not know this counter or ticket.")
+            self._say("error", text, notify=False)
+        except Unauthorized:
+            self._say("error", _("The server did not accept the staff token. Check the token file."), notify=False)
+        except Forbidden:
+            self._say("error", _("This token may not work at a counter (a staff token is needed)."), notify=False)
+        except ApiError as exc:
+            self._say("error", exc.message, notify=False)
+        else:
+            if self.offline:
+                self.offline = False
+                if self.notice is None or self.notice.kind == "error":
+                    self._say("info", _("Connected to the server again."), notify=False)
+            self._changed()
+            return True
+        if scanning:
+            self.scanned = None
+        self._changed()
+        return False
+
+    def _transition_refused(self, ticket_id: str | None, exc: InvalidTransition) -> str:
+        """Someone else changed the ticket meanwhile: re-read it and say what state it is in."""
+        if ticket_id is None:
+            return exc.message
+        try:
+            ticket = self._client.ticket(ticket_id)
+        except ApiError:
+            return exc.message
+        if self.current and self.current["id"] == ticket_id:
+            self._apply_ticket_summary(ticket)
+        card = self._card(ticket)
+        return self._("Not possible now: ticket {number} is {status}.").format(
+            number=card.number, status=card.status)
+
+    def _say(self, kind: Literal["info", "error"], text: str, notify: bool = True) -> None:
+        self.notice = Notice(kind, text)
+        if notify:
+            self._changed()
+
+    def _changed(self) -> None:
+        self.on_change()
+
+    def _concern(self, service_id: str) -> str:
+        names = self.services.get(service_id, {}).get("names") or {}
+        return concern_name(names, self.language, service_id)
+
+    def _card(self, ticket: Mapping[str, Any]) -> TicketCard:
+        return ticket_card(ticket, self.services, self.language, self._now(), self._)
