@@ -1,0 +1,297 @@
+"""The waiting-room board as data: server events and board snapshots in, calls and services out.
+
+No Kivy here: the rules for what a visitor sees (which call is current, what a recall or a transfer
+does, what a duplicate or late event must not do) are tested directly.
+
+Why the rules look like this:
+- A display reconnecting after a drop gets two overlapping sources: the snapshot from
+  `GET /api/v1/board` and the events replayed after `Last-Event-ID`. They arrive in either order,
+  so a call is identified by its ticket number (unique per service day, kept on transfer) and its
+  `called_at`; whichever source brings a call first shows (and announces) it, the other is a no-op.
+- Event ids are strictly increasing per stream, but snapshots carry none; so ordering on the board
+  is by `called_at`, and an event older than what a ticket's entry already reflects is ignored.
+- Calls replayed long after they happened are shown but not spoken: a room told "N 17 to counter 5"
+  twenty minutes late sends someone to a desk that has moved on.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+#: A ticket in one of these states is no longer "called to a counter": it leaves the board.
+_OFF_BOARD_STATUSES = frozenset({"waiting", "cancelled"})
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class ServerEvent(Protocol):
+    """What the client's `EventStream` yields (`client.Event`)."""
+
+    id: int
+    name: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One call-out for the announcer: chime, German sentence, maybe the ticket's language."""
+
+    number: str
+    counter: str
+    counter_name: str
+    language: str | None
+    recall: bool = False
+
+
+@dataclass
+class Call:
+    """A ticket as the board shows it: called to a counter."""
+
+    number: str
+    counter: str
+    counter_name: str
+    service: str
+    called_at: datetime | None
+    language: str | None
+    status: str = "called"
+    #: Ordering on the board: newest first. A recall moves a call to the top again.
+    moment: datetime = _EPOCH
+    sequence: int = 0
+    #: Id of the last event applied to this entry (0 for snapshot-only entries).
+    event_id: int = 0
+    highlight_until: datetime = _EPOCH
+
+    @property
+    def order(self) -> tuple[datetime, int]:
+        return (self.moment, self.sequence)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """ISO 8601 from the server; naive or unparsable times count as unknown, never crash the board."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else None
+
+
+class Board:
+    """What the waiting room should see right now, kept current from events and snapshots."""
+
+    def __init__(
+        self,
+        *,
+        services: Iterable[str] = (),
+        counters: Iterable[str] = (),
+        history: int = 8,
+        highlight: timedelta = timedelta(seconds=8),
+        announce_within: timedelta = timedelta(minutes=2),
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._service_filter = list(services)
+        self._counter_filter = set(counters)
+        self._keep = history + 1
+        self._highlight = highlight
+        self._announce_within = announce_within
+        self._now = now
+        self._sequence = itertools.count(1)
+        self._calls: dict[str, Call] = {}
+        # Calls that left the board (done by transfer/cancel or by a snapshot), so that a late
+        # replayed `ticket.called` cannot bring them back. Bounded: a day has a few thousand tickets.
+        self._gone: OrderedDict[str, datetime] = OrderedDict()
+        self._services: dict[str, dict[str, Any]] = {}
+        self._service_event: dict[str, int] = {}
+        self._seen_ids: deque[int] = deque(maxlen=2048)
+        self._seen_set: set[int] = set()
+        self.last_event_id: int | None = None
+        self.connected = False
+        self.disconnected_since: datetime | None = None
+        #: Bumped on every visible change, so a screen can skip redrawing when nothing changed.
+        self.version = 0
+
+    # ---- what to show -------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """Current call first, then the earlier ones, at most `history + 1`."""
+        return sorted(self._calls.values(), key=lambda c: c.order, reverse=True)
+
+    @property
+    def current(self) -> Call | None:
+        calls = self.calls
+        return calls[0] if calls else None
+
+    def is_highlighted(self, call: Call) -> bool:
+        return self._now() < call.highlight_until
+
+    @property
+    def services(self) -> list[dict[str, Any]]:
+        """Services in the configured order (or the server's), only the configured ones."""
+        if self._service_filter:
+            return [self._services[s] for s in self._service_filter if s in self._services]
+        return list(self._services.values())
+
+    # ---- what happens -------------------------------------------------------------------------
+
+    def set_connected(self, connected: bool) -> None:
+        """The stream's state; the board stays as it is either way, only the mark changes."""
+        if connected == self.connected and (connected or self.disconnected_since):
+            return
+        self.connected = connected
+        self.disconnected_since = None if connected else self._now()
+        self.version += 1
+
+    def apply(self, event: ServerEvent) -> list[Announcement]:
+        """Apply one server event; returns the call-outs it causes (none for duplicates)."""
+        if event.id in self._seen_set:
+            return []
+        self._remember_id(event.id)
+        if event.name == "service.updated":
+            self._apply_service(event.id, event.data)
+            return []
+        if event.name == "ticket.called":
+            return self._apply_called(event.id, event.data, recall=False)
+        if event.name == "ticket.recalled":
+            return self._apply_called(event.id, event.data, recall=True)
+        if event.name == "ticket.updated":
+            self._apply_updated(event.id, event.data)
+        return []
+
+    def load_snapshot(self, board: dict[str, Any]) -> list[Announcement]:
+        """Replace the board with `GET /api/v1/board`; calls it brings for the first time are announced.
+
+        The snapshot is the truth at the moment it was taken: calls not in it have left the board.
+        """
+        services = board.get("services") or []
+        floor = self.last_event_id or 0
+        self._services = {s["id"]: s for s in services if isinstance(s, dict) and "id" in s}
+        # A replayed service event older than the snapshot must not overwrite it.
+        self._service_event = {sid: floor for sid in self._services}
+        announcements: list[Announcement] = []
+        snapshot_numbers: set[str] = set()
+        entries = [c for c in board.get("calls") or [] if isinstance(c, dict) and c.get("number")]
+        for entry in reversed(entries):  # oldest first, so newer calls get the higher sequence
+            if not self._shows_counter(entry.get("counter")):
+                continue
+            snapshot_numbers.add(entry["number"])
+            announcement = self._upsert_call(entry, event_id=0, recall=False)
+            if announcement:
+                announcements.append(announcement)
+        for number in [n for n in self._calls if n not in snapshot_numbers]:
+            self._drop(number)
+        self._prune()
+        self.version += 1
+        return [a for a in announcements if a.number in self._calls]
+
+    # ---- internals ----------------------------------------------------------------------------
+
+    def _remember_id(self, event_id: int) -> None:
+        if len(self._seen_ids) == self._seen_ids.maxlen:
+            self._seen_set.discard(self._seen_ids[0])
+        self._seen_ids.append(event_id)
+        self._seen_set.add(event_id)
+        if self.last_event_id is None or event_id > self.last_event_id:
+            self.last_event_id = event_id
+
+    def _shows_counter(self, counter: Any) -> bool:
+        return not self._counter_filter or str(counter) in self._counter_filter
+
+    def _apply_service(self, event_id: int, service: dict[str, Any]) -> None:
+        service_id = service.get("id")
+        if not service_id or event_id < self._service_event.get(service_id, 0):
+            return
+        self._services[service_id] = service
+        self._service_event[service_id] = event_id
+        self.version += 1
+
+    def _apply_called(self, event_id: int, ticket: dict[str, Any], *, recall: bool) -> list[Announcement]:
+        number = ticket.get("number")
+        if not number or not self._shows_counter(ticket.get("counter")):
+            # Called to a counter this screen does not show: if it was shown here before, it moved.
+            if number in self._calls:
+                self._drop(number)
+                self.version += 1
+            return []
+        existing = self._calls.get(number)
+        if existing and event_id < existing.event_id:
+            return []  # late: the entry already reflects a newer event of this ticket
+        announcement = self._upsert_call(ticket, event_id=event_id, recall=recall)
+        self._prune()
+        self.version += 1
+        # A late call older than everything shown is pruned at once: nothing to say about it.
+        return [announcement] if announcement and number in self._calls else []
+
+    def _upsert_call(self, ticket: dict[str, Any], *, event_id: int, recall: bool) -> Announcement | None:
+        number = ticket["number"]
+        called_at = parse_time(ticket.get("called_at"))
+        existing = self._calls.get(number)
+        gone_at = self._gone.get(number)
+        if not recall and gone_at is not None and called_at is not None and called_at <= gone_at:
+            return None  # this call already ended (transfer, cancel) — a late replay of it
+        same_call = existing is not None and not recall and (
+            existing.called_at == called_at or (called_at is not None and existing.called_at is not None
+                                                and called_at < existing.called_at)
+        )
+        counter = str(ticket.get("counter") or "")
+        if same_call:
+            # Known already (snapshot vs. replay overlap, or a duplicate): refresh details, stay quiet.
+            existing.event_id = max(existing.event_id, event_id)
+            existing.language = existing.language or ticket.get("language")
+            return None
+        now = self._now()
+        moment = called_at or now
+        if recall:
+            # A recall is "now", whether or not the server moved called_at.
+            moment = max([moment, now, *(c.moment for c in self._calls.values())])
+        call = Call(
+            number=number,
+            counter=counter,
+            counter_name=str(ticket.get("counter_name") or counter),
+            service=str(ticket.get("service") or ""),
+            called_at=called_at,
+            language=ticket.get("language") or (existing.language if existing else None),
+            status=str(ticket.get("status") or "called"),
+            moment=moment,
+            sequence=next(self._sequence),
+            event_id=max(event_id, existing.event_id if existing else 0),
+        )
+        self._calls[number] = call
+        self._gone.pop(number, None)
+        fresh = recall or called_at is None or now - called_at <= self._announce_within
+        if not fresh:
+            return None
+        call.highlight_until = now + self._highlight
+        return Announcement(call.number, call.counter, call.counter_name, call.language, recall=recall)
+
+    def _apply_updated(self, event_id: int, ticket: dict[str, Any]) -> None:
+        number = ticket.get("number")
+        call = self._calls.get(number) if number else None
+        if call is None or event_id < call.event_id:
+            return
+        status = str(ticket.get("status") or call.status)
+        if status in _OFF_BOARD_STATUSES:
+            self._drop(number)  # transferred back into a queue, or cancelled: not "called" any more
+        else:
+            call.status = status
+            call.event_id = event_id
+        self.version += 1
+
+    def _drop(self, number: str) -> None:
+        call = self._calls.pop(number)
+        self._gone[number] = call.called_at or call.moment
+        self._gone.move_to_end(number)
+        while len(self._gone) > 4096:
+            self._gone.popitem(last=False)
+
+    def _prune(self) -> None:
+        """Keep only what the screen shows, so memory stays flat over a long day."""
+        if len(self._calls) <= self._keep:
+            return
+        for call in self.calls[self._keep:]:
+            del self._calls[call.number]

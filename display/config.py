@@ -1,0 +1,91 @@
+"""`config/display.toml`: which server, which services and counters, which languages, sound.
+
+Validated at start through `load_config`, so a typo names its file and key instead of showing a
+half-working board in the waiting room.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from wartemarke.config_file import ConfigError, ConfigModel, load_config
+from wartemarke.i18n import LANGUAGE_NAMES
+
+
+class ServerSection(ConfigModel):
+    url: str = "http://127.0.0.1:8000"
+    #: Relative paths are relative to the config file's folder; the file holds the token alone.
+    token_file: Path
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("token_file")
+    @classmethod
+    def _relative_to_config(cls, value: Path, info: ValidationInfo) -> Path:
+        config_dir = (info.context or {}).get("config_dir")
+        if config_dir is not None and not value.is_absolute():
+            return (Path(config_dir) / value).resolve()
+        return value
+
+    def read_token(self) -> str:
+        """The display's bearer token; a missing or empty file is a config problem, said plainly."""
+        try:
+            token = self.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{self.token_file}: token file cannot be read ({exc.strerror})") from None
+        if not token:
+            raise ConfigError(f"{self.token_file}: token file is empty")
+        return token
+
+
+class BoardSection(ConfigModel):
+    #: Service ids shown on this screen, in this order; empty = every service of the site.
+    services: list[str] = []
+    #: Counter ids whose calls this screen shows (a screen per floor); empty = every counter.
+    counters: list[str] = []
+    #: Languages the static labels cycle through; empty = the site's languages.
+    languages: list[str] = []
+    label_seconds: float = Field(6.0, gt=0)
+    #: How long a fresh call stays highlighted.
+    highlight_seconds: float = Field(8.0, ge=0)
+    #: Earlier calls listed beside the current one.
+    history: int = Field(8, ge=0, le=20)
+    #: One line at the bottom; a plain string, or a table {de = "...", en = "..."} that cycles.
+    notice: str | dict[str, str] = ""
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        unknown = [lang for lang in value if lang not in LANGUAGE_NAMES]
+        if unknown:
+            raise ValueError(f"unknown language {unknown[0]!r}; expected one of {', '.join(LANGUAGE_NAMES)}")
+        return value
+
+
+class SoundSection(ConfigModel):
+    enabled: bool = True
+    #: espeak-ng voice for the German call-out (e.g. "de", "de+f3"); "" = chime only.
+    voice: str = "de"
+    #: Also speak the call-out in the ticket's language when espeak-ng has a voice for it.
+    ticket_language: bool = True
+    #: espeak-ng words per minute; slower than its default 175 for a noisy room.
+    rate: int = Field(140, ge=80, le=300)
+    #: Calls older than this (e.g. replayed after a long disconnect) are shown but not spoken.
+    announce_within_seconds: float = Field(120.0, gt=0)
+
+
+class DisplayConfig(ConfigModel):
+    server: ServerSection
+    board: BoardSection = BoardSection()
+    sound: SoundSection = SoundSection()
+
+
+def load_display_config(path: Path | str) -> DisplayConfig:
+    return load_config(path, DisplayConfig)
