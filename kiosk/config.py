@@ -1,0 +1,99 @@
+"""kiosk.toml: where the server is, which printer to use, what the visitor may choose.
+
+Validated at start (via wartemarke.config_file) so a typo stops the kiosk with one message naming
+the key, instead of a kiosk that silently prints nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from wartemarke.config_file import ConfigError, ConfigModel, load_config
+from wartemarke.i18n import LANGUAGE_NAMES
+
+
+def _config_dir(info: ValidationInfo) -> Path:
+    context = info.context or {}
+    return Path(context.get("config_dir", "."))
+
+
+class ServerSection(ConfigModel):
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    #: A file holding the kiosk token alone; relative paths are relative to the config file.
+    token_file: Path
+
+    @field_validator("token_file")
+    @classmethod
+    def _relative_to_config(cls, value: Path, info: ValidationInfo) -> Path:
+        return value if value.is_absolute() else (_config_dir(info) / value).resolve()
+
+
+class PrinterSection(ConfigModel):
+    #: preview:///dir, serial:///dev/ttyUSB0?baudrate=9600, tcp://host:9100, usb://vid:pid, file:///dev/usb/lp0
+    url: Annotated[str, Field(min_length=1)]
+    profile: Annotated[str, Field(min_length=1)] = "TM-T20III"
+
+    @field_validator("url")
+    @classmethod
+    def _preview_relative_to_config(cls, value: str, info: ValidationInfo) -> str:
+        # "preview://../var/demo/printed" is a folder next to the config, not a host named "..".
+        if not value.startswith("preview://"):
+            return value
+        rest = value.removeprefix("preview://")
+        folder = Path(rest)
+        if not folder.is_absolute():
+            folder = (_config_dir(info) / folder).resolve()
+        return f"preview://{folder}"
+
+
+class KioskSection(ConfigModel):
+    #: Shown on the start screen and printed on tickets; empty = the site name from the server.
+    office_name: str = ""
+    languages: Annotated[list[str], Field(min_length=1)] = list(LANGUAGE_NAMES)
+    #: Seconds without a touch before the concern screen returns to the start.
+    idle_seconds: Annotated[float, Field(ge=5, le=600)] = 45
+    #: Seconds the ticket screen stays after a successful print.
+    ticket_seconds: Annotated[float, Field(ge=3, le=600)] = 20
+    #: Seconds the ticket stays on screen when it could not be printed (time to take a photo).
+    photo_seconds: Annotated[float, Field(ge=10, le=900)] = 90
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    #: Staff leave full-screen mode by tapping the top-left corner five times and typing this PIN.
+    staff_pin: Annotated[str, Field(pattern=r"^[0-9]{4,8}$")]
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        unknown = [code for code in value if code not in LANGUAGE_NAMES]
+        if unknown:
+            raise ValueError(f"unknown language {unknown[0]!r}; use some of {', '.join(LANGUAGE_NAMES)}")
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+
+class KioskConfig(ConfigModel):
+    server: ServerSection
+    printer: PrinterSection
+    kiosk: KioskSection
+
+    def read_token(self) -> str:
+        """The kiosk's bearer token; a missing or empty file is a config error naming the key."""
+        path = self.server.token_file
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"server.token_file: cannot read {path} ({exc.strerror}); create a kiosk token with "
+                "`wartemarke admin token create --role kiosk` and put it in that file"
+            ) from None
+        if not token:
+            raise ConfigError(f"server.token_file: {path} is empty; it must hold the kiosk token")
+        return token
+
+
+def load_kiosk_config(path: Path | str) -> KioskConfig:
+    return load_config(path, KioskConfig)
+

@@ -1,0 +1,584 @@
+"""What the kiosk does when the visitor taps, the server stops answering or the printer fails.
+
+Screens are states (`views.Screen`), taps and answers are method calls, timeouts are scheduler
+callbacks. No Kivy here: the app hands in a `Runner` (background threads) and a `Scheduler` (Kivy's
+Clock) and draws whatever view `on_view` receives. Everything runs on the UI thread; blocking work
+(HTTP, printing) goes through the runner and comes back as an `Outcome`.
+
+The rules the visitor relies on:
+- One tap, one ticket: taps while a ticket is being issued are ignored, and every retry of the same
+  choice (after a timeout, after an outage) sends the same idempotency key, so the server hands out
+  the same ticket instead of a second one.
+- The server is probed every second; when it does not answer, the screen says "out of service"
+  within three seconds and comes back by itself once it answers again.
+- A ticket the printer could not print stays on screen with its QR code, and the printer's fault is
+  reported to the server so staff see it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kiosk.config import KioskSection
+from kiosk.ports import Outcome, QueueApi, Runner, Scheduler, TicketPrinter, TimerHandle
+from kiosk.printer_health import PRINTING_STATUSES, device_status
+from kiosk.staff_exit import StaffExitGesture, StaffPin
+from kiosk.views import (
+    ConcernsView,
+    LanguageChoice,
+    OutOfServiceMessage,
+    OutOfServiceView,
+    PrintState,
+    Screen,
+    StaffPinView,
+    StartView,
+    TicketView,
+    View,
+)
+from kiosk.wording import ahead_text, is_available, kiosk_text, service_card, service_name, wait_text
+from wartemarke.i18n import LANGUAGE_NAMES, is_rtl
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 1.0
+#: The visitor sees "out of service" at the latest this long after tapping a concern.
+ISSUE_DEADLINE_SECONDS = 3.0
+GREETING_SECONDS = 3.0
+SERVICES_REFRESH_SECONDS = 20.0
+PRINTER_POLL_SECONDS = 30.0
+#: A printer that has not answered by then is treated as failed; the ticket stays on screen.
+PRINT_DEADLINE_SECONDS = 15.0
+PIN_SECONDS = 20.0
+
+#: API error codes (ApiError.error) the kiosk answers with a message instead of "out of service".
+_REFUSALS = ("quota_exhausted", "service_closed", "rate_limited")
+_TOKEN_REJECTED = ("unauthorized", "forbidden")
+
+
+def _error_code(error: BaseException) -> str:
+    """'unreachable' for anything that is not a clear answer from the server, else the API code."""
+    code = getattr(error, "error", None)
+    status = getattr(error, "status", None)
+    if isinstance(code, str) and isinstance(status, int) and 400 <= status < 500:
+        return code
+    return "unreachable"
+
+
+@dataclass
+class _PendingIssue:
+    """A choice the visitor made whose ticket we have not seen yet; its key makes retries safe."""
+
+    service: str
+    language: str
+    key: str
+    started: float
+    attempt: int = 0
+
+
+class KioskController:
+    def __init__(
+        self,
+        *,
+        api: QueueApi,
+        probe: QueueApi | None = None,
+        printer: TicketPrinter | None,
+        runner: Runner,
+        scheduler: Scheduler,
+        settings: KioskSection,
+        printer_problem: str = "",
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self.api = api
+        self.probe = probe or api
+        self.printer = printer
+        self.runner = runner
+        self.scheduler = scheduler
+        self.settings = settings
+        self.clock = clock
+        self.now = now
+        self.new_key = new_key
+        self.on_view: Callable[[View], None] = lambda view: None
+        self.on_exit: Callable[[], None] = lambda: None
+
+        self.screen = Screen.START
+        self.language = settings.languages[0]
+        self.office_name = settings.office_name
+        self.services: list[dict] = []
+        self.notice = ""
+        self.ticket: dict | None = None
+        self.print_state = PrintState.PRINTING
+        self.server_ok = True
+        self.problem = ""  # for staff, on the out-of-service screen
+        self._greeting_index = 0
+        self._pending: _PendingIssue | None = None
+        self._attempts = 0
+        self._probing = False
+        self._printing = False
+        self._reported_status: str | None = None
+        self._timers: dict[str, TimerHandle] = {}
+        self._gesture = StaffExitGesture()
+        self._pin = StaffPin(settings.staff_pin)
+        self._pin_wrong = False
+        self._printer_problem = printer_problem
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self) -> None:
+        """Show the start screen and begin probing the server and watching the printer."""
+        self._go(Screen.START)
+        self._heartbeat()
+        self._refresh_services()
+        if not self.office_name:
+            self.runner.run("services", self.api.site, self._site_loaded)
+        self._poll_printer()
+
+    def stop(self) -> None:
+        for name in list(self._timers):
+            self._cancel(name)
+
+    # ---------------------------------------------------------------- taps
+
+    def touch(self) -> None:
+        """Any touch: the visitor is still there."""
+        if self.screen == Screen.CONCERNS:
+            self._after(self.settings.idle_seconds, "screen", self._idle_timeout)
+
+    def touch_anywhere(self) -> None:
+        """A touch on the start screen outside the language buttons: continue in the greeting's language."""
+        if self.screen == Screen.START:
+            self.choose_language(self._greeting_language())
+
+    def choose_language(self, language: str) -> None:
+        if self.screen != Screen.START or language not in self.settings.languages:
+            return
+        self.language = language
+        self.notice = ""
+        self._go(Screen.CONCERNS)
+        self._refresh_services()
+
+    def back(self) -> None:
+        if self.screen == Screen.CONCERNS:
+            self._go(Screen.START)
+
+    def choose_service(self, service_id: str) -> None:
+        if self.screen != Screen.CONCERNS:
+            return  # a second tap while the first is being issued, or a stale button
+        service = self._service(service_id)
+        if service is None or not is_available(service):
+            return
+        pending = self._pending
+        if pending is None or (pending.service, pending.language) != (service_id, self.language):
+            pending = _PendingIssue(service_id, self.language, self.new_key(), self.clock())
+            self._pending = pending
+        self.notice = ""
+        self._go(Screen.ISSUING)
+        self._issue(pending)
+
+    def finish_ticket(self) -> None:
+        """The visitor tapped "Done" (or the ticket screen timed out)."""
+        if self.screen == Screen.TICKET:
+            self.ticket = None
+            self._go(Screen.START if self.server_ok else Screen.OUT_OF_SERVICE)
+
+    def corner_tap(self) -> None:
+        """A tap in the staff corner; five quick ones open the PIN pad."""
+        if self.screen not in (Screen.START, Screen.CONCERNS, Screen.OUT_OF_SERVICE):
+            return
+        if self._gesture.tap(self.clock()):
+            self._pin.clear()
+            self._pin_wrong = False
+            self._go(Screen.STAFF_PIN)
+
+    def pin_digit(self, digit: str) -> None:
+        if self.screen == Screen.STAFF_PIN:
+            self._pin.type(digit)
+            self._pin_wrong = False
+            self._after(PIN_SECONDS, "screen", self.pin_cancel)
+            self._render()
+
+    def pin_clear(self) -> None:
+        if self.screen == Screen.STAFF_PIN:
+            self._pin.clear()
+            self._render()
+
+    def pin_cancel(self) -> None:
+        if self.screen == Screen.STAFF_PIN:
+            self._pin.clear()
+            self._go(Screen.START if self.server_ok else Screen.OUT_OF_SERVICE)
+
+    def pin_submit(self) -> None:
+        if self.screen != Screen.STAFF_PIN:
+            return
+        if self._pin.matches():
+            log.info("staff exit with PIN")
+            self.stop()
+            self.on_exit()
+            return
+        self._pin.clear()
+        self._pin_wrong = True
+        self._render()
+
+    # ---------------------------------------------------------------- server events
+
+    def on_event(self, name: str, data: dict) -> None:
+        """An event from the server's stream (called on the UI thread)."""
+        if name != "service.updated" or not isinstance(data, dict) or "id" not in data:
+            return
+        for index, service in enumerate(self.services):
+            if service["id"] == data["id"]:
+                self.services[index] = data
+                break
+        else:
+            self.services.append(data)
+        if self.screen in (Screen.CONCERNS, Screen.ISSUING):
+            self._render()
+
+    # ---------------------------------------------------------------- issuing
+
+    def _issue(self, pending: _PendingIssue) -> None:
+        self._attempts += 1
+        pending.attempt = self._attempts
+        attempt = pending.attempt
+        self._after(ISSUE_DEADLINE_SECONDS, "issue_deadline", self._issue_deadline)
+        self.runner.run(
+            "issue",
+            lambda: self.api.issue_ticket(pending.service, pending.language, idempotency_key=pending.key),
+            lambda outcome: self._issued(pending, attempt, outcome),
+        )
+
+    def _issue_deadline(self) -> None:
+        if self.screen == Screen.ISSUING:
+            self._out_of_service("the server did not answer the ticket request within 3 s")
+
+    def _issued(self, pending: _PendingIssue, attempt: int, outcome: Outcome) -> None:
+        current = self._pending is pending
+        if outcome.ok:
+            # Any attempt with this key returns the same ticket, so the first answer wins.
+            if current:
+                self._pending = None
+                self._cancel("issue_deadline")
+                if self.screen in (Screen.ISSUING, Screen.OUT_OF_SERVICE):
+                    self._show_ticket(outcome.value, pending.language)
+                    return
+            log.warning("ticket %s arrived after the visitor left", outcome.value.get("number"))
+            return
+        if not current or attempt != pending.attempt:
+            return  # an older attempt failing says nothing about the newer one
+        self._cancel("issue_deadline")
+        code = _error_code(outcome.error)
+        message = getattr(outcome.error, "message", "") or str(outcome.error)
+        if code == "unreachable":
+            self._out_of_service(f"ticket request failed: {message}")
+            return
+        self._pending = None
+        if code in _TOKEN_REJECTED:
+            self._out_of_service(f"the server rejected this kiosk's token: {message}")
+            return
+        if self.screen != Screen.ISSUING:
+            return
+        _ = kiosk_text(self.language)
+        if code in ("quota_exhausted", "service_closed"):
+            self._mark_closed(pending.service, code)
+            self.notice = _("No more slots today") if code == "quota_exhausted" else _("Closed right now")
+            self._refresh_services()
+        elif code == "rate_limited":
+            self.notice = _("Too many tickets in a short time. Please wait a minute.")
+        else:
+            log.error("ticket request refused: %s", message)
+            self.notice = _("Something went wrong. Please ask at the information desk.")
+        self._go(Screen.CONCERNS)
+
+    def _mark_closed(self, service_id: str, code: str) -> None:
+        service = self._service(service_id)
+        if service is not None:
+            service["closed_reason"] = code
+            if code == "quota_exhausted" and service.get("quota") is not None:
+                service["remaining"] = 0
+
+    # ---------------------------------------------------------------- printing
+
+    def _show_ticket(self, ticket: dict, language: str) -> None:
+        self.ticket = ticket
+        self.language = language
+        if self.printer is None:
+            self.print_state = PrintState.FAILED
+            self._report_device("error", self._printer_problem or "no printer")
+            self._go(Screen.TICKET)
+            self._after(self.settings.photo_seconds, "screen", self.finish_ticket)
+            return
+        self.print_state = PrintState.PRINTING
+        self._go(Screen.TICKET)
+        self._printing = True
+        self._after(PRINT_DEADLINE_SECONDS, "print_deadline", lambda: self._print_failed(ticket))
+        office = self.office_name
+        self.runner.run(
+            "printer",
+            lambda: self.printer.print_ticket(ticket, office_name=office, language=language),
+            lambda outcome: self._printed(ticket, outcome),
+        )
+
+    def _printed(self, ticket: dict, outcome: Outcome) -> None:
+        self._printing = False
+        if outcome.ok:
+            status, detail = device_status(outcome.value)
+            printed = bool(getattr(outcome.value, "printed", status in PRINTING_STATUSES))
+        else:
+            status, detail, printed = "error", f"printing failed: {outcome.error}", False
+        self._report_device(status, detail)
+        if self.ticket is not ticket or self.screen != Screen.TICKET:
+            return
+        self._cancel("print_deadline")
+        if self.print_state != PrintState.PRINTING:
+            return  # the deadline already put the ticket on screen for a photo
+        if printed:
+            self.print_state = PrintState.PRINTED
+            self._after(self.settings.ticket_seconds, "screen", self.finish_ticket)
+            self._render()
+        else:
+            self._print_failed(ticket)
+
+    def _print_failed(self, ticket: dict) -> None:
+        if self.ticket is not ticket or self.screen != Screen.TICKET:
+            return
+        if self._printing:
+            self._report_device("offline", "the printer did not finish within 15 s")
+        self.print_state = PrintState.FAILED
+        self._after(self.settings.photo_seconds, "screen", self.finish_ticket)
+        self._render()
+
+    def _poll_printer(self) -> None:
+        self._after(PRINTER_POLL_SECONDS, "printer_poll", self._poll_printer)
+        if self.printer is None:
+            self._report_device("error", self._printer_problem or "no printer")
+            return
+        if self._printing:
+            return
+        self.runner.run("printer", self.printer.status, self._printer_polled)
+
+    def _printer_polled(self, outcome: Outcome) -> None:
+        if outcome.ok:
+            self._report_device(*device_status(outcome.value))
+        else:
+            self._report_device("error", f"status query failed: {outcome.error}")
+
+    def _report_device(self, status: str, detail: str) -> None:
+        """Tell the server when the printer's state changes (not on every ticket)."""
+        if status == self._reported_status:
+            return
+        self._reported_status = status
+
+        def done(outcome: Outcome) -> None:
+            if not outcome.ok and self._reported_status == status:
+                self._reported_status = None  # try again with the next report
+
+        self.runner.run("report", lambda: self.api.report_device_status(status, detail), done)
+
+    # ---------------------------------------------------------------- server health
+
+    def _heartbeat(self) -> None:
+        self._after(HEARTBEAT_SECONDS, "heartbeat", self._heartbeat)
+        if self._probing:
+            return
+        self._probing = True
+        recovering = self.screen == Screen.OUT_OF_SERVICE
+
+        def probe() -> Any:
+            self.probe.health()
+            # Coming back needs more than a living database: our token and the services.
+            return self.probe.services() if recovering else None
+
+        self.runner.run("probe", probe, lambda outcome: self._probed(recovering, outcome))
+
+    def _probed(self, recovering: bool, outcome: Outcome) -> None:
+        self._probing = False
+        if outcome.ok:
+            self.server_ok = True
+            if recovering and self.screen == Screen.OUT_OF_SERVICE:
+                self.services = list(outcome.value or [])
+                self._recover()
+            return
+        code = _error_code(outcome.error)
+        message = getattr(outcome.error, "message", "") or str(outcome.error)
+        self.server_ok = False
+        if code in _TOKEN_REJECTED:
+            self._out_of_service(f"the server rejected this kiosk's token: {message}")
+        else:
+            self._out_of_service(f"server unreachable: {message}")
+
+    def _out_of_service(self, problem: str) -> None:
+        self.server_ok = False
+        if problem != self.problem:
+            log.warning("out of service: %s", problem)
+        self.problem = problem
+        # A visitor holding a ticket (or staff typing the PIN) keeps their screen.
+        if self.screen in (Screen.START, Screen.CONCERNS, Screen.ISSUING):
+            self._go(Screen.OUT_OF_SERVICE)
+        elif self.screen == Screen.OUT_OF_SERVICE:
+            self._render()
+
+    def _recover(self) -> None:
+        log.info("server answers again")
+        self.problem = ""
+        pending = self._pending
+        if pending is not None and self.clock() - pending.started <= self.settings.idle_seconds:
+            # The visitor may still be waiting for the ticket they chose; ask again with the same key.
+            self.language = pending.language
+            self._go(Screen.ISSUING)
+            self._issue(pending)
+            return
+        self._pending = None
+        self._go(Screen.START)
+
+    def _refresh_services(self) -> None:
+        self._after(SERVICES_REFRESH_SECONDS, "services", self._refresh_services)
+        self.runner.run("services", self.api.services, self._services_loaded)
+
+    def _services_loaded(self, outcome: Outcome) -> None:
+        if outcome.ok:
+            self.services = list(outcome.value or [])
+            if self.screen in (Screen.CONCERNS, Screen.ISSUING):
+                self._render()
+        elif _error_code(outcome.error) in _TOKEN_REJECTED:
+            self._out_of_service(f"the server rejected this kiosk's token: {outcome.error}")
+
+    def _site_loaded(self, outcome: Outcome) -> None:
+        if outcome.ok and not self.office_name:
+            self.office_name = str((outcome.value or {}).get("name") or "")
+            if self.screen == Screen.START:
+                self._render()
+
+    # ---------------------------------------------------------------- screens and timers
+
+    def _go(self, screen: Screen) -> None:
+        self._cancel("screen")
+        self._cancel("greeting")
+        self.screen = screen
+        if screen == Screen.START:
+            self.ticket = None
+            self._greeting_index = 0
+            self._after(GREETING_SECONDS, "greeting", self._next_greeting)
+        elif screen == Screen.CONCERNS:
+            self._after(self.settings.idle_seconds, "screen", self._idle_timeout)
+        elif screen == Screen.STAFF_PIN:
+            self._after(PIN_SECONDS, "screen", self.pin_cancel)
+        self._render()
+
+    def _idle_timeout(self) -> None:
+        if self.screen == Screen.CONCERNS:
+            self._pending = None
+            self._go(Screen.START)
+
+    def _next_greeting(self) -> None:
+        if self.screen == Screen.START:
+            self._greeting_index += 1
+            self._after(GREETING_SECONDS, "greeting", self._next_greeting)
+            self._render()
+
+    def _greeting_language(self) -> str:
+        languages = self.settings.languages
+        return languages[self._greeting_index % len(languages)]
+
+    def _after(self, seconds: float, name: str, callback: Callable[[], None]) -> None:
+        self._cancel(name)
+        self._timers[name] = self.scheduler.call_later(seconds, callback)
+
+    def _cancel(self, name: str) -> None:
+        handle = self._timers.pop(name, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _service(self, service_id: str) -> dict | None:
+        return next((s for s in self.services if s.get("id") == service_id), None)
+
+    def _render(self) -> None:
+        self.on_view(self.view())
+
+    # ---------------------------------------------------------------- views
+
+    def view(self) -> View:
+        if self.screen == Screen.START:
+            return self._start_view()
+        if self.screen in (Screen.CONCERNS, Screen.ISSUING):
+            return self._concerns_view()
+        if self.screen == Screen.TICKET and self.ticket is not None:
+            return self._ticket_view(self.ticket)
+        if self.screen == Screen.STAFF_PIN:
+            return self._pin_view()
+        return self._out_of_service_view()
+
+    def _start_view(self) -> StartView:
+        greeting_language = self._greeting_language()
+        _ = kiosk_text(greeting_language)
+        return StartView(
+            office_name=self.office_name,
+            languages=tuple(LanguageChoice(code, LANGUAGE_NAMES[code]) for code in self.settings.languages),
+            greeting_language=greeting_language,
+            greeting=_("Please choose your language"),
+            touch_hint=_("Touch anywhere to continue in English."),
+        )
+
+    def _concerns_view(self) -> ConcernsView:
+        _ = kiosk_text(self.language)
+        now = self.now()
+        busy = self._pending.service if (self.screen == Screen.ISSUING and self._pending) else None
+        return ConcernsView(
+            language=self.language,
+            rtl=is_rtl(self.language),
+            title=_("What is your concern?"),
+            cards=tuple(service_card(service, self.language, now) for service in self.services),
+            back_label=_("Back"),
+            notice=self.notice,
+            busy_service=busy,
+            busy_text=_("One moment, please…") if busy else "",
+            screen=self.screen,
+        )
+
+    def _ticket_view(self, ticket: dict) -> TicketView:
+        _ = kiosk_text(self.language)
+        names = ticket.get("service_names") or (self._service(ticket.get("service", "")) or {}).get("names") or {}
+        instruction = {
+            PrintState.PRINTING: _("Your ticket is being printed…"),
+            PrintState.PRINTED: _("Please take your ticket."),
+            PrintState.FAILED: _("The printer is not working. Please take a photo of this screen."),
+        }[self.print_state]
+        return TicketView(
+            language=self.language,
+            rtl=is_rtl(self.language),
+            number=str(ticket.get("number", "")),
+            number_label=_("Your number"),
+            concern=service_name(names, self.language, str(ticket.get("service", ""))),
+            ahead=ahead_text(ticket.get("position"), _),
+            wait=wait_text(ticket.get("wait"), _),
+            qr_text=str(ticket.get("code", "")),
+            qr_caption=_("Scan with your phone to see your turn."),
+            instruction=instruction,
+            print_state=self.print_state,
+            done_label=_("Done"),
+        )
+
+    def _out_of_service_view(self) -> OutOfServiceView:
+        messages = []
+        for language in self.settings.languages:
+            _ = kiosk_text(language)
+            messages.append(
+                OutOfServiceMessage(language, _("Out of service"), _("Please go to the information desk."))
+            )
+        return OutOfServiceView(messages=tuple(messages), detail=self.problem)
+
+    def _pin_view(self) -> StaffPinView:
+        _ = kiosk_text(self.settings.languages[0])
+        return StaffPinView(
+            prompt=_("Staff PIN"),
+            entered=len(self._pin.entered),
+            wrong=self._pin_wrong,
+            cancel_label=_("Cancel"),
+            ok_label=_("OK"),
+        )

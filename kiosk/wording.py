@@ -1,0 +1,112 @@
+"""Sentences the visitor reads about a service or ticket, in their language.
+
+Kept apart from the controller so the rules for "unknown" waits, greyed-out services and the next
+chance ("tomorrow, 7:30") live in one place and are tested on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from kiosk.views import ServiceCard
+from wartemarke.i18n import gettext_for
+
+Translate = Callable[[str], str]
+
+
+def kiosk_text(language: str) -> Translate:
+    return gettext_for("kiosk", language)
+
+
+def service_name(names: dict[str, str], language: str, fallback: str) -> str:
+    """The service's name in the visitor's language, else German/English, else its id."""
+    for code in (language, "de", "en"):
+        if names.get(code):
+            return names[code]
+    return next(iter(names.values()), fallback) if names else fallback
+
+
+def wait_text(wait: dict | None, _: Translate) -> str:
+    """A range, never "0 min" for an unknown wait (no counter open, nothing measured yet)."""
+    if not wait or wait.get("low_min") is None or wait.get("high_min") is None:
+        return _("Expected wait: unknown")
+    low, high = int(wait["low_min"]), int(wait["high_min"])
+    if high <= low:
+        return _("Expected wait: about {minutes} min").format(minutes=max(low, 1))
+    return _("Expected wait: {low}–{high} min").format(low=low, high=high)
+
+
+def ahead_text(position: int | None, _: Translate) -> str:
+    """`position` counts the tickets before this one (0 = next)."""
+    if position is None:
+        return ""
+    if position <= 0:
+        return _("You are next.")
+    return _("People ahead of you: {count}").format(count=position)
+
+
+def _weekday(moment: datetime, language: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(moment.date(), "EEEE", locale=language)
+
+
+def next_chance_text(next_open: str | None, now: datetime, language: str, _: Translate) -> str:
+    """When tickets can be drawn again, relative to today in the site's time zone."""
+    if not next_open:
+        return ""
+    try:
+        moment = datetime.fromisoformat(next_open)
+    except ValueError:
+        return ""
+    if moment.tzinfo is not None:
+        now = now.astimezone(moment.tzinfo) if now.tzinfo else now.replace(tzinfo=moment.tzinfo)
+    clock = f"{moment.hour}:{moment.minute:02d}"
+    days = (moment.date() - now.date()).days
+    if days <= 0:
+        return _("Next chance: today, {time}").format(time=clock)
+    if days == 1:
+        return _("Next chance: tomorrow, {time}").format(time=clock)
+    if days < 7:
+        return _("Next chance: {day}, {time}").format(day=_weekday(moment, language), time=clock)
+    return _("Next chance: {day}, {time}").format(day=f"{moment.day}.{moment.month}.", time=clock)
+
+
+def _closed_reason_text(service: dict, _: Translate) -> str:
+    reason = service.get("closed_reason")
+    if reason == "quota_exhausted" or (service.get("remaining") is not None and service["remaining"] <= 0):
+        return _("No more slots today")
+    if reason == "outside_hours":
+        return _("Closed right now")
+    if reason == "switched_off":
+        return _("Not available today")
+    return _("Not available right now")
+
+
+def is_available(service: dict) -> bool:
+    remaining = service.get("remaining")
+    return (
+        bool(service.get("open", True))
+        and service.get("closed_reason") is None
+        and (remaining is None or remaining > 0)
+    )
+
+
+def service_card(service: dict, language: str, now: datetime) -> ServiceCard:
+    _ = kiosk_text(language)
+    name = service_name(service.get("names") or {}, language, service["id"])
+    available = is_available(service)
+    remaining = service.get("remaining")
+    remaining_text = "" if remaining is None else _("Slots left today: {count}").format(count=max(remaining, 0))
+    if available:
+        return ServiceCard(service["id"], name, True, remaining_text, wait_text(service.get("wait"), _), "", "")
+    return ServiceCard(
+        service_id=service["id"],
+        name=name,
+        available=False,
+        remaining="",
+        wait="",
+        reason=_closed_reason_text(service, _),
+        next_chance=next_chance_text(service.get("next_open"), now, language, _),
+    )

@@ -1,0 +1,189 @@
+"""Fakes for the kiosk controller: a server, a printer, a clock and a runner the test drives by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from client.errors import QuotaExhausted, RateLimited, ServerUnavailable, ServiceClosed, Unauthorized
+from kiosk.ports import Outcome
+from printer.status import PrinterReport, PrinterStatus
+
+
+class FakeTimer:
+    def __init__(self, scheduler: FakeScheduler, due: float, callback: Callable[[], None]) -> None:
+        self.scheduler, self.due, self.callback, self.cancelled = scheduler, due, callback, False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class FakeScheduler:
+    """Time moves only when the test calls `advance`."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.timers: list[FakeTimer] = []
+
+    def call_later(self, seconds: float, callback: Callable[[], None]) -> FakeTimer:
+        timer = FakeTimer(self, self.now + seconds, callback)
+        self.timers.append(timer)
+        return timer
+
+    def clock(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        end = self.now + seconds
+        while True:
+            due = [t for t in self.timers if not t.cancelled and t.due <= end]
+            if not due:
+                break
+            timer = min(due, key=lambda t: t.due)
+            self.timers.remove(timer)
+            self.now = max(self.now, timer.due)
+            timer.callback()
+        self.now = end
+
+
+@dataclass
+class Job:
+    lane: str
+    job: Callable[[], Any]
+    done: Callable[[Outcome], None]
+
+
+class ManualRunner:
+    """Background jobs wait until the test runs them, so a test can tap twice while one is pending."""
+
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    def run(self, lane: str, job: Callable[[], Any], done: Callable[[Outcome], None]) -> None:
+        self.jobs.append(Job(lane, job, done))
+
+    def pending(self, lane: str) -> list[Job]:
+        return [j for j in self.jobs if j.lane == lane]
+
+    def run_next(self, lane: str) -> Outcome:
+        job = self.pending(lane)[0]
+        self.jobs.remove(job)
+        try:
+            outcome = Outcome(value=job.job())
+        except Exception as exc:  # noqa: BLE001 - the runner hands every failure to the controller
+            outcome = Outcome(error=exc)
+        job.done(outcome)
+        return outcome
+
+    def run_lane(self, lane: str) -> None:
+        while self.pending(lane):
+            self.run_next(lane)
+
+    def run_all(self) -> None:
+        while self.jobs:
+            self.run_next(self.jobs[0].lane)
+
+
+def service(sid: str = "notfall", **overrides: Any) -> dict:
+    data = {
+        "id": sid,
+        "prefix": sid[0].upper(),
+        "names": {"de": f"{sid.title()} (de)", "en": f"{sid.title()} (en)", "uk": f"{sid.title()} (uk)"},
+        "open": True,
+        "quota": 75,
+        "issued": 12,
+        "remaining": 63,
+        "waiting": 9,
+        "wait": {"low_min": 20, "high_min": 35},
+        "priority": 1,
+        "closed_reason": None,
+        "next_open": None,
+        "hours_today": [["07:30", "12:00"]],
+    }
+    data.update(overrides)
+    return data
+
+
+@dataclass
+class FakeApi:
+    """The queue server as the kiosk sees it; `down` makes every call fail like a dead server."""
+
+    services_list: list[dict] = field(default_factory=lambda: [service("notfall"), service("aufenthalt")])
+    down: bool = False
+    token_ok: bool = True
+    refuse_with: Exception | None = None
+    issued: dict[str, dict] = field(default_factory=dict)  # idempotency key -> ticket
+    issue_calls: list[tuple[str, str, str | None]] = field(default_factory=list)
+    reports: list[tuple[str, str]] = field(default_factory=list)
+
+    def _check(self) -> None:
+        if self.down:
+            raise ServerUnavailable("connection refused")
+        if not self.token_ok:
+            raise Unauthorized(401, "unauthorized", "unknown token")
+
+    def health(self) -> dict:
+        if self.down:
+            raise ServerUnavailable("connection refused")
+        return {"status": "ok"}
+
+    def site(self) -> dict:
+        self._check()
+        return {"id": "ddf", "name": "Amt für Migration", "timezone": "Europe/Berlin", "languages": []}
+
+    def services(self) -> list[dict]:
+        self._check()
+        return [dict(s) for s in self.services_list]
+
+    def issue_ticket(self, service: str, language: str, idempotency_key: str | None = None) -> dict:
+        self.issue_calls.append((service, language, idempotency_key))
+        self._check()
+        if self.refuse_with is not None:
+            raise self.refuse_with
+        if idempotency_key in self.issued:
+            return self.issued[idempotency_key]
+        number = len(self.issued) + 1
+        ticket = {
+            "id": f"t{number}",
+            "number": f"{service[0].upper()}{number:03d}",
+            "service": service,
+            "language": language,
+            "status": "waiting",
+            "position": 3,
+            "wait": {"low_min": 20, "high_min": 35},
+            "counter": None,
+            "code": f"https://wartemarke.example.de/t/tok{number}",
+            "status_url": f"https://wartemarke.example.de/t/tok{number}",
+            "service_names": {"de": "Notfall", "en": "Emergency", "uk": "Термінові справи"},
+        }
+        self.issued[idempotency_key or f"nokey{number}"] = ticket
+        return ticket
+
+    def report_device_status(self, status: str, detail: str = "") -> dict:
+        self._check()
+        self.reports.append((status, detail))
+        return {"device": "kiosk", "role": "kiosk", "status": status, "detail": detail}
+
+
+class FakePrinter:
+    """Follows the printer contract: never raises for paper faults, returns a report."""
+
+    def __init__(self, status: PrinterStatus = PrinterStatus.OK) -> None:
+        self.state = status
+        self.printed: list[dict] = []
+
+    def status(self) -> PrinterReport:
+        return PrinterReport(self.state, "" if self.state is PrinterStatus.OK else self.state.value)
+
+    def print_ticket(self, ticket: dict, *, office_name: str, language: str) -> PrinterReport:
+        if not self.state.prints:
+            return PrinterReport(self.state, self.state.value, printed=False)
+        self.printed.append({"ticket": ticket, "office_name": office_name, "language": language})
+        return PrinterReport(self.state, "", printed=True)
+
+    def close(self) -> None:
+        pass
+
+
+__all__ = ["QuotaExhausted", "RateLimited", "ServiceClosed", "ServerUnavailable", "Unauthorized"]

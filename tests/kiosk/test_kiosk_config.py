@@ -1,0 +1,59 @@
+"""kiosk.toml: the shipped example loads, and mistakes are named by key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import load_kiosk_config
+from wartemarke.config_file import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+
+GOOD = """
+[server]
+url = "http://127.0.0.1:8000"
+token_file = "kiosk.token"
+[printer]
+url = "preview://printed"
+[kiosk]
+staff_pin = "2468"
+"""
+
+
+def test_shipped_config_loads_with_paths_relative_to_its_folder():
+    config = load_kiosk_config(REPO / "config" / "kiosk.toml")
+    assert config.server.token_file == (REPO / "var" / "demo" / "kiosk.token").resolve()
+    assert config.printer.url == f"preview://{(REPO / 'var' / 'demo' / 'printed').resolve()}"
+    assert config.kiosk.languages == ["de", "en", "uk", "ru", "tr", "ar", "fa"]
+
+
+def test_token_is_read_from_the_token_file(tmp_path):
+    (tmp_path / "kiosk.toml").write_text(GOOD)
+    (tmp_path / "kiosk.token").write_text("secret-token\n")
+    assert load_kiosk_config(tmp_path / "kiosk.toml").read_token() == "secret-token"
+
+
+def test_missing_token_file_names_the_key(tmp_path):
+    (tmp_path / "kiosk.toml").write_text(GOOD)
+    with pytest.raises(ConfigError, match=r"server\.token_file: cannot read .*kiosk\.token"):
+        load_kiosk_config(tmp_path / "kiosk.toml").read_token()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('staff_pin = "2468"', 'staff_pin = "24"'), r"kiosk\.staff_pin"),
+        (('staff_pin = "2468"', 'staff_pin = "2468"\nlanguages = ["de", "xx"]'), r"kiosk\.languages: unknown language 'xx'"),
+        (('staff_pin = "2468"', 'staff_pin = "2468"\nidel_seconds = 30'), r"kiosk\.idel_seconds: unknown key"),
+        (('staff_pin = "2468"', 'staff_pin = "2468"\norientation = "sideways"'), r"kiosk\.orientation"),
+        (('url = "http://127.0.0.1:8000"', 'url = "127.0.0.1:8000"'), r"server\.url"),
+    ],
+)
+def test_a_wrong_value_is_named_by_file_and_key(tmp_path, change, expected):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(GOOD.replace(*change))
+    with pytest.raises(ConfigError, match=expected) as error:
+        load_kiosk_config(path)
+    assert str(path) in str(error.value)
