@@ -1,0 +1,148 @@
+"""What the screen shows at one moment, in one language: every string ready for a label.
+
+The board (`display.board.Board`) knows calls and services; this turns them into text in the
+language the labels are cycling through — translated, with "unknown" instead of a made-up wait,
+Arabic and Farsi shaped for Kivy — so the Kivy layer only copies strings into labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from babel.dates import format_date
+
+from display.board import Board, Call
+from wartemarke import ASSETS
+from wartemarke.i18n import gettext_for, is_rtl
+from wartemarke.rtl import shape
+
+FONTS = ASSETS / "fonts"
+
+
+@dataclass(frozen=True)
+class CallLine:
+    number: str
+    counter: str
+    highlighted: bool = False
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    name: str
+    waiting: str
+    wait: str
+    slots: str
+
+
+@dataclass(frozen=True)
+class BoardView:
+    language: str
+    rtl: bool
+    #: Font files for the translated labels (numbers always use the Latin font).
+    font: str
+    font_bold: str
+    now_calling: str
+    counter: str
+    earlier: str
+    no_calls: str
+    current: CallLine | None
+    history: tuple[CallLine, ...]
+    columns: tuple[str, str, str, str]
+    services: tuple[ServiceLine, ...]
+    clock: str
+    date: str
+    notice: str
+    #: "" while connected; otherwise the mark shown over the (last known) board.
+    connection_lost: str
+
+
+def cycling_language(languages: Sequence[str], seconds: float, elapsed: float) -> str:
+    """The language the static labels show `elapsed` seconds after start."""
+    return languages[int(elapsed // seconds) % len(languages)]
+
+
+def label_fonts(language: str) -> tuple[str, str]:
+    family = "NotoSansArabic" if is_rtl(language) else "NotoSans"
+    return str(FONTS / f"{family}-Regular.ttf"), str(FONTS / f"{family}-Bold.ttf")
+
+
+def duration_text(span: timedelta) -> str:
+    """m:ss or h:mm:ss — the same in every language, so it needs no translation."""
+    seconds = max(0, int(span.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def wait_text(wait: dict[str, Any] | None, language: str) -> str:
+    _ = gettext_for("display", language)
+    if not wait or wait.get("low_min") is None or wait.get("high_min") is None:
+        return _("unknown")  # never "0": nobody serving this concern is not "no wait"
+    low, high = int(wait["low_min"]), int(wait["high_min"])
+    if low == high:
+        return _("{minutes} min").format(minutes=low)
+    return _("{low}–{high} min").format(low=low, high=high)
+
+
+def slots_text(service: dict[str, Any], language: str) -> str:
+    _ = gettext_for("display", language)
+    if service.get("quota") is None:
+        return "-" if is_rtl(language) else "—"
+    remaining = service.get("remaining")
+    if remaining is None:
+        return _("unknown")
+    return _("none left") if int(remaining) <= 0 else str(remaining)
+
+
+def service_name(service: dict[str, Any], language: str) -> str:
+    names = service.get("names") or {}
+    return names.get(language) or names.get("de") or names.get("en") or str(service.get("id", ""))
+
+
+def view_board(board: Board, *, language: str, now: datetime, notice: str | dict[str, str] = "") -> BoardView:
+    """The screen's content for `language` at `now` (an aware time in the site's zone)."""
+    _ = gettext_for("display", language)
+    font, font_bold = label_fonts(language)
+    calls = board.calls
+
+    def line(call: Call) -> CallLine:
+        return CallLine(call.number, call.counter_name, board.is_highlighted(call))
+
+    if isinstance(notice, dict):
+        notice_text = notice.get(language) or notice.get("de") or next(iter(notice.values()), "")
+    else:
+        notice_text = notice
+    lost = ""
+    if not board.connected and board.disconnected_since is not None:
+        lost = shape(_("No connection for {duration}").format(
+            duration=duration_text(now - board.disconnected_since)))
+    return BoardView(
+        language=language,
+        rtl=is_rtl(language),
+        font=font,
+        font_bold=font_bold,
+        now_calling=shape(_("Now calling")),
+        counter=shape(_("Counter")),
+        earlier=shape(_("Earlier calls")),
+        no_calls=shape(_("No calls yet")),
+        current=line(calls[0]) if calls else None,
+        history=tuple(line(c) for c in calls[1:]),
+        columns=(shape(_("Concern")), shape(_("Waiting")), shape(_("Expected wait")),
+                 shape(_("Slots left today"))),
+        services=tuple(
+            ServiceLine(
+                name=shape(service_name(s, language)),
+                waiting=str(s.get("waiting", "")),
+                wait=shape(wait_text(s.get("wait"), language)),
+                slots=shape(slots_text(s, language)),
+            )
+            for s in board.services
+        ),
+        clock=now.strftime("%H:%M"),
+        date=shape(format_date(now.date(), format="full", locale=language)),
+        notice=shape(notice_text),
+        connection_lost=lost,
+    )
