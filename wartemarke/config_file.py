@@ -43,14 +43,15 @@ def describe_validation_error(path: Path | str, error: ValidationError) -> str:
     for problem in error.errors():
         # pydantic adds the validator name (e.g. "function-after") to some locations; drop it.
         loc = tuple(p for p in problem["loc"] if not (isinstance(p, str) and "[" in p))
-        message = problem["msg"]
+        # pydantic prefixes messages of our own validators with "Value error, ".
+        message = problem["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if problem["type"] == "extra_forbidden":
             message = "unknown key (check the spelling)"
         elif problem["type"] == "missing":
             message = "required key is missing"
         elif "input" in problem and problem["type"] not in ("value_error", "assertion_error"):
             message = f"{message}, got {problem['input']!r}"
-        lines.append(f"{path}: {_location(loc)}: {message}")
+        lines.append(f"{path}: {_location(loc)}: {message}" if loc else f"{path}: {message}")
     return "\n".join(lines)
 
 

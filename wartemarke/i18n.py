@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from wartemarke import ASSETS
@@ -36,7 +36,7 @@ def is_rtl(language: str) -> bool:
     return language.split("-")[0] in RTL_LANGUAGES
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(domain: str, language: str, locale_dir: Path = LOCALE_DIR) -> gettext.NullTranslations:
     """The catalog of `domain` in `language`; English (the msgids) when there is none."""
     from babel.messages.mofile import write_mo

@@ -1,0 +1,141 @@
+"""`wartemarke admin`: what an office manager needs to run a day, from a shell.
+
+wartemarke admin token create --role kiosk --name "Kiosk Eingang"   (token on the last line)
+wartemarke admin token list | revoke ID-OR-NAME
+wartemarke admin db upgrade
+wartemarke admin service close|open SERVICE
+wartemarke admin service quota SERVICE N|none      (today only)
+wartemarke admin report [--day YYYY-MM-DD]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from server.api.app import DEFAULT_DB
+from server.clock import clock_from_environment
+from server.config import SiteConfig, load_site_config
+from server.device_tokens import Role
+from server.problems import Problem
+from server.storage.engine import DatabaseUrlError, create_engines
+from server.storage.migrate import upgrade
+from wartemarke.config_file import ConfigError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wartemarke admin", description=__doc__.split("\n\n")[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=None, help=f"database URL; default $WARTEMARKE_DB or {DEFAULT_DB}")
+    common.add_argument(
+        "--config", type=Path, default=None, help="site TOML; default $WARTEMARKE_CONFIG or config/site.toml"
+    )
+    areas = parser.add_subparsers(dest="area", required=True)
+
+    token = areas.add_parser("token", help="device and staff tokens").add_subparsers(dest="action", required=True)
+    create = token.add_parser("create", parents=[common], help="create a token and print it (once)")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--name", required=True, help='what the device is, e.g. "Kiosk Eingang"')
+    token.add_parser("list", parents=[common], help="list tokens (never the tokens themselves)")
+    revoke = token.add_parser("revoke", parents=[common], help="revoke a token by id or name")
+    revoke.add_argument("token", metavar="ID-OR-NAME")
+
+    db = areas.add_parser("db", help="database").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", parents=[common], help="create or migrate the schema (SQLite and PostgreSQL)")
+
+    service = areas.add_parser("service", help="switch services, change today's quota").add_subparsers(
+        dest="action", required=True
+    )
+    for action in ("open", "close"):
+        sub = service.add_parser(action, parents=[common], help=f"{action} a service for ticket issue")
+        sub.add_argument("service")
+    quota = service.add_parser("quota", parents=[common], help="today's quota of a service ('none' for no quota)")
+    quota.add_argument("service")
+    quota.add_argument("quota")
+
+    report = areas.add_parser("report", parents=[common], help="the day's figures per service")
+    report.add_argument("--day", type=date.fromisoformat, default=None)
+    return parser
+
+
+def _site_config(args: argparse.Namespace) -> SiteConfig:
+    path = args.config or Path(os.environ.get("WARTEMARKE_CONFIG", "config/site.toml").split(os.pathsep)[0])
+    return load_site_config(path)
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    db_url = args.db or os.environ.get("WARTEMARKE_DB", DEFAULT_DB)
+    clock = clock_from_environment()[0]
+    try:
+        engines = create_engines(db_url)
+        upgrade(engines.write)
+        if args.area == "db":
+            print(f"database at {engines.write.url.render_as_string(hide_password=True)} is up to date")
+            return 0
+        config = _site_config(args)
+        from server.storage.bootstrap import ensure_sites, signing_key
+        from server.storage.token_store import create_token, list_tokens, revoke_token
+
+        ensure_sites(engines.write, [config])
+        if args.area == "token":
+            if args.action == "create":
+                token_id, token = create_token(engines.write, config.site.id, Role(args.role), args.name, clock())
+                print(
+                    f"created {args.role} token {token_id} ({args.name}) for site {config.site.id}; "
+                    "it is shown only now:"
+                )
+                print(token)
+            elif args.action == "list":
+                for row in list_tokens(engines.read, config.site.id):
+                    state = "revoked" if row["revoked_at"] else "active"
+                    print(f"{row['id']}  {row['role']:<7}  {state:<7}  {row['name']}")
+            else:
+                count = revoke_token(engines.write, args.token, clock())
+                if not count:
+                    print(f"wartemarke admin: no active token with id or name {args.token!r}", file=sys.stderr)
+                    return 1
+                print(f"revoked {count} token(s)")
+            return 0
+
+        from server.office import Office
+
+        office = Office(config, engines, clock, signing_key(engines.write))
+        if args.area == "service":
+            if args.action in ("open", "close"):
+                service = office.set_service_enabled(args.service, args.action == "open")
+            else:
+                quota = None if args.quota.lower() == "none" else _positive(args.quota)
+                service = office.set_quota_today(args.service, quota)
+            print(
+                f"{service['id']}: {'open' if service['open'] else 'closed (' + str(service['closed_reason']) + ')'}, "
+                f"quota {service['quota']}, issued {service['issued']}, remaining {service['remaining']}"
+            )
+            return 0
+        print(f"{'service':<16}{'issued':>7}{'done':>6}{'no-show':>8}{'cancel':>7}{'waiting':>8}{'avg wait':>9}")
+        for line in office.day_report(args.day):
+            avg = "-" if line["average_wait_min"] is None else f"{line['average_wait_min']} m"
+            print(
+                f"{line['service']:<16}{line['issued']:>7}{line['done']:>6}{line['no_show']:>8}"
+                f"{line['cancelled']:>7}{line['waiting']:>8}{avg:>9}"
+            )
+        return 0
+    except (ConfigError, DatabaseUrlError) as exc:
+        print(f"wartemarke admin: {exc}", file=sys.stderr)
+        return 2
+    except Problem as exc:
+        print(f"wartemarke admin: {exc.message}", file=sys.stderr)
+        return 1
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise Problem("validation_error", f"quota: expected a whole number or 'none', got {text!r}") from None
+    if value < 0:
+        raise Problem("validation_error", f"quota: must not be negative, got {value}")
+    return value

@@ -1,0 +1,1 @@
+"""The HTTP API (API.md): thin FastAPI routes around server.office.Office."""

@@ -1,0 +1,144 @@
+"""Assemble the server: configuration, database, one Office and one EventHub per site, the routes."""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from server.api import events, metrics, phone, routes
+from server.api.auth import Authenticator, find_device_with
+from server.clock import Clock, clock_from_environment
+from server.config import SiteConfig, load_site_config
+from server.event_hub import EventHub
+from server.office import Office
+from server.problems import Problem
+from server.storage.bootstrap import ensure_sites, signing_key
+from server.storage.engine import Engines, create_engines
+from server.storage.migrate import upgrade
+from server.ticket_codes import InvalidCode, verify_token
+
+log = logging.getLogger("wartemarke.server")
+DEFAULT_DB = "sqlite:///var/wartemarke.db"
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        location = ".".join(str(p) for p in error["loc"] if p not in ("body",)) or "body"
+        parts.append(f"{location}: {error['msg']}")
+    return "; ".join(parts) or "The request is malformed."
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def problem(_: Request, exc: Problem) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": "validation_error", "message": _validation_message(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "validation_error")
+        message = {404: "There is no such endpoint.", 405: "This endpoint does not accept this method."}.get(
+            exc.status_code, str(exc.detail)
+        )
+        status = exc.status_code if exc.status_code in (404, 405) else 422
+        return JSONResponse({"error": error, "message": message}, status_code=status)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database error: %s", exc)
+        return JSONResponse(
+            {"error": "unavailable", "message": "The database is not answering; please try again shortly."},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
+
+
+def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = None) -> FastAPI:
+    clock = clock or clock_from_environment()[0]
+    engines: Engines = create_engines(db_url)
+    upgrade(engines.write)
+    ensure_sites(engines.write, configs)
+    key = signing_key(engines.write)
+    offices: dict[str, Office] = {}
+    hubs: dict[str, EventHub] = {}
+    poll = 0.25 if engines.is_sqlite else 1.0
+    for config in configs:
+        office = Office(config, engines, clock, key)
+        hub = EventHub(office.events_after, office.last_event_id(), poll_seconds=poll)
+        office.on_commit = hub.notify_threadsafe
+        offices[config.site.id] = office
+        hubs[config.site.id] = hub
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
+        for hub in hubs.values():
+            hub.start()
+        listener = None
+        if not engines.is_sqlite:
+            from server.storage.pg_notify import NotifyListener
+
+            listener = NotifyListener(engines.url, list(hubs.values()))
+            listener.start()
+        yield
+        if listener:
+            listener.stop()
+        for hub in hubs.values():
+            await hub.stop()
+        engines.dispose()
+
+    app = FastAPI(
+        title="Wartemarke queue server",
+        version="1.0.0",
+        description="Queue tickets for public offices. The contract is API.md; this is its generated form.",
+        lifespan=lifespan,
+    )
+    app.state.engines = engines
+    app.state.offices = offices
+    app.state.hubs = hubs
+    app.state.authenticator = Authenticator(find_device_with(engines.read))
+    app.state.metrics = metrics.Metrics(lambda: offices)
+
+    def status_and_office(token: str) -> tuple[dict[str, Any], str]:
+        try:
+            site_id, _ = verify_token(key, list(offices), token)
+        except InvalidCode as exc:
+            raise Problem("invalid_code", str(exc)) from None
+        office = offices[site_id]
+        return office.status(token), office.site.name
+
+    app.state.status_and_office = status_and_office
+    app.state.status_of = lambda token: status_and_office(token)[0]
+    _install_error_handlers(app)
+    app.include_router(routes.router)
+    app.include_router(events.router)
+    app.include_router(phone.router)
+    app.include_router(metrics.router)
+    app.add_middleware(metrics.LatencyMiddleware, metrics=app.state.metrics)
+    return app
+
+
+def config_paths_from_environment() -> list[Path]:
+    value = os.environ.get("WARTEMARKE_CONFIG", "config/site.toml")
+    return [Path(p) for p in value.split(os.pathsep) if p]
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for `uvicorn --factory` and for worker processes: WARTEMARKE_CONFIG, WARTEMARKE_DB."""
+    clock, clock_file = clock_from_environment()
+    if clock_file:
+        log.warning("TEST CLOCK: time is read from %s (WARTEMARKE_CLOCK_FILE)", clock_file)
+    configs = [load_site_config(p) for p in config_paths_from_environment()]
+    return create_app(configs, os.environ.get("WARTEMARKE_DB", DEFAULT_DB), clock)

@@ -1,0 +1,68 @@
+"""Bearer tokens → the calling device, with the role check of API.md (401 unknown, 403 wrong role).
+
+Lookups are cached for a few seconds: a kiosk issuing a ticket should not cost an extra
+database round trip, and a revoked token stops working within TOKEN_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from anyio import to_thread
+from fastapi import Request
+
+from server.problems import Problem
+from server.storage.token_store import Device, find_device
+
+TOKEN_CACHE_SECONDS = 5.0
+
+
+class Authenticator:
+    def __init__(self, lookup: Callable[[str], Device | None]) -> None:
+        self._lookup = lookup
+        self._cache: dict[str, tuple[Device | None, float]] = {}
+
+    async def device(self, token: str) -> Device | None:
+        cached = self._cache.get(token)
+        now = time.monotonic()
+        if cached and cached[1] > now:
+            return cached[0]
+        device = await to_thread.run_sync(self._lookup, token)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[token] = (device, now + TOKEN_CACHE_SECONDS)
+        return device
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def requires(*roles: str) -> Callable[[Request], Coroutine[Any, Any, Device]]:
+    """A dependency admitting the given roles (admin is always admitted; no roles = any token)."""
+
+    async def dependency(request: Request) -> Device:
+        token = bearer_token(request)
+        if token is None:
+            raise Problem("unauthorized", "This needs a token: send 'Authorization: Bearer <token>'.")
+        authenticator: Authenticator = request.app.state.authenticator
+        device = await authenticator.device(token)
+        if device is None:
+            raise Problem("unauthorized", "This token is unknown or has been revoked.")
+        if roles and device.role != "admin" and device.role not in roles:
+            raise Problem("forbidden", f"A {device.role} token may not do this (needs: {', '.join(roles)} or admin).")
+        if device.site_id not in request.app.state.offices:
+            raise Problem(
+                "forbidden", f"This token belongs to site {device.site_id!r}, which this server does not run."
+            )
+        return device
+
+    return dependency
+
+
+def find_device_with(engine: Any) -> Callable[[str], Device | None]:
+    return lambda token: find_device(engine, token)

@@ -1,0 +1,56 @@
+"""The waiting-room board and the Server-Sent Events stream."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from server.api import models
+from server.api.auth import requires
+from server.api.routes import ERRORS, office_of
+from server.event_hub import EventHub
+from server.storage.token_store import Device
+
+router = APIRouter(prefix="/api/v1", tags=["display"])
+Display = Annotated[Device, Depends(requires("display"))]
+
+
+@router.get("/board", response_model=models.Board, responses=ERRORS)
+def board(request: Request, device: Display) -> dict[str, Any]:
+    """Recent calls (newest first) and every service's figures."""
+    return office_of(request, device).board()
+
+
+async def _sse(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
+    # Tell EventSource clients how soon to come back, and show we are alive at once.
+    yield b"retry: 2000\n: connected\n\n"
+    async for event in hub.subscribe(after_id):
+        if event is None:
+            yield b": ping\n\n"
+        else:
+            yield f"id: {event.id}\nevent: {event.name}\ndata: {event.data}\n\n".encode()
+
+
+@router.get(
+    "/events",
+    responses={200: {"content": {"text/event-stream": {}}, "description": "the event stream"}, **ERRORS},
+)
+async def events(
+    request: Request,
+    device: Display,
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+    after: Annotated[
+        int | None, Query(ge=0, description="like Last-Event-ID, for clients that cannot set headers")
+    ] = None,
+) -> StreamingResponse:
+    """Server-Sent Events; with Last-Event-ID (or ?after=) every missed event is sent first."""
+    hub: EventHub = request.app.state.hubs[device.site_id]
+    start = last_event_id if last_event_id is not None else after
+    return StreamingResponse(
+        _sse(hub, start),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

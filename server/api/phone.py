@@ -1,0 +1,124 @@
+"""The phone status page behind a ticket's QR code: small, mobile-first, in the ticket's language.
+
+It works without JavaScript (a meta refresh) and with it updates in place every 15 seconds from
+the status JSON. It shows only what the ticket's status JSON shows.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from server.problems import Problem
+from wartemarke.i18n import gettext_for, is_rtl
+
+router = APIRouter(tags=["public"])
+
+PAGE = """<!doctype html>
+<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="30">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<style>
+body{{font-family:system-ui,"Noto Sans","Noto Sans Arabic",sans-serif;margin:0;background:#f4f6f8;color:#111}}
+main{{max-width:28rem;margin:0 auto;padding:1.5rem}}
+.office{{font-size:1rem;color:#333}}
+.number{{font-size:4.5rem;font-weight:700;letter-spacing:.05em;margin:.5rem 0}}
+.state{{font-size:1.4rem;font-weight:600;padding:1rem;border-radius:.5rem;background:#fff;border:2px solid #0b4f8a}}
+.state.called{{background:#0b4f8a;color:#fff}}
+p{{font-size:1.15rem;line-height:1.5}} small{{color:#444}}
+</style></head>
+<body><main>
+<div class="office">{office}</div>
+<div class="number">{number}</div>
+<div class="state {status}" id="state">{state}</div>
+<p id="detail">{detail}</p>
+<p><small>{refresh}</small></p>
+</main>
+<script>
+const url = {status_url!r};
+async function refresh() {{
+  try {{
+    const r = await fetch(url, {{cache: "no-store"}});
+    if (r.ok) location.reload();
+  }} catch (e) {{}}
+}}
+setInterval(refresh, 15000);
+</script>
+</body></html>"""
+
+
+def describe(status: dict[str, Any], language: str) -> tuple[str, str]:
+    """(headline, detail) for a ticket's status, in `language`."""
+    _ = gettext_for("server", language)
+    state = status["status"]
+    if state == "waiting":
+        ahead = _("People ahead of you: {count}").format(count=status["position"])
+        wait = status["wait"]
+        if wait:
+            when = _("Expected wait: {low}–{high} minutes").format(low=wait["low_min"], high=wait["high_min"])
+        else:
+            when = _("Expected wait: unknown")
+        return _("Please wait. We will call your number."), f"{ahead}<br>{when}"
+    if state == "called":
+        counter = status["counter_name"] or status["counter"] or ""
+        return _("It is your turn! Please go to {counter} now.").format(counter=counter), ""
+    if state == "serving":
+        return _("You are being served."), ""
+    if state == "done":
+        return _("Your visit is finished. Thank you!"), ""
+    if state == "no_show":
+        return _("You were called but not present."), _("Please ask at the information desk.")
+    return _("This ticket was cancelled."), _("Please ask at the information desk.")
+
+
+def render(status: dict[str, Any], office: str, status_url: str) -> str:
+    language = status["language"]
+    _ = gettext_for("server", language)
+    headline, detail = describe(status, language)
+    return PAGE.format(
+        lang=escape(language),
+        dir="rtl" if is_rtl(language) else "ltr",
+        title=escape(_("Ticket {number}").format(number=status["number"])),
+        office=escape(office),
+        number=escape(status["number"]),
+        status=escape(status["status"]),
+        state=escape(headline),
+        detail=detail if "<br>" in detail else escape(detail),
+        refresh=escape(_("This page updates by itself.")),
+        status_url=status_url,
+    )
+
+
+def render_problem(problem: Problem, language: str = "en") -> str:
+    _ = gettext_for("server", language)
+    headline = {
+        "expired": _("This ticket was for an earlier day and is no longer valid."),
+        "invalid_code": _("This is not a valid ticket code."),
+    }.get(problem.error, _("This ticket is not known here."))
+    return PAGE.format(
+        lang=language,
+        dir="ltr",
+        title="Wartemarke",
+        office="",
+        number="–",
+        status="error",
+        state=escape(headline),
+        detail=escape(_("Please ask at the information desk.")),
+        refresh="",
+        status_url="",
+    ).replace("setInterval(refresh, 15000);", "")
+
+
+@router.get("/t/{token}", response_class=HTMLResponse, include_in_schema=True)
+def status_page(token: str, request: Request) -> HTMLResponse:
+    """The page a visitor's phone opens from the ticket's QR code."""
+    try:
+        status, office = request.app.state.status_and_office(token)
+    except Problem as problem:
+        return HTMLResponse(render_problem(problem), status_code=problem.status)
+    return HTMLResponse(render(status, office, f"/api/v1/status/{token}"))

@@ -1,0 +1,160 @@
+"""The site configuration (site.toml): services, opening hours, quotas, counters.
+
+Loaded once at start and validated; a wrong file stops the server with one message naming the
+file, the key and what is expected (see wartemarke.config_file).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from wartemarke.config_file import ConfigModel, load_config
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+
+
+def _parse_clock(hours: int, minutes: int, text: str, allow_24: bool) -> time | None:
+    if hours == 24 and minutes == 0 and allow_24:
+        return None  # end of day
+    if not (0 <= hours <= 23 and 0 <= minutes <= 59):
+        raise ValueError(f"{text!r} is not a time of day")
+    return time(hours, minutes)
+
+
+class Interval(ConfigModel):
+    """An opening interval on one day; `end` None means midnight at the end of the day."""
+
+    start: time
+    end: time | None
+
+    def contains(self, moment: time) -> bool:
+        return self.start <= moment and (self.end is None or moment < self.end)
+
+
+def parse_interval(text: str) -> Interval:
+    match = _INTERVAL.match(text.strip())
+    if not match:
+        raise ValueError(f"expected an interval like '07:30-12:00', got {text!r}")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    start = _parse_clock(h1, m1, text, allow_24=False)
+    end = _parse_clock(h2, m2, text, allow_24=True)
+    assert start is not None
+    if end is not None and end <= start:
+        raise ValueError(f"interval {text!r} ends before it starts")
+    return Interval(start=start, end=end)
+
+
+class Service(ConfigModel):
+    id: Identifier
+    prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,3}$")]
+    names: dict[str, Annotated[str, Field(min_length=1, max_length=80)]]
+    quota: Annotated[int, Field(ge=1, le=99999)] | None = None
+    service_minutes: Annotated[float, Field(gt=0, le=480)] = 10.0
+    priority: Annotated[float, Field(gt=0, le=100)] = 1.0
+    hours: dict[str, list[Interval]] = Field(default_factory=dict)
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _parse_hours(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        parsed: dict[str, object] = {}
+        for day, intervals in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"unknown weekday {day!r}; use {', '.join(WEEKDAYS)}")
+            if isinstance(intervals, str):
+                intervals = [intervals]
+            if not isinstance(intervals, list) or not all(isinstance(i, str) for i in intervals):
+                raise ValueError(f"{day}: expected a list like ['07:30-12:00']")
+            parsed[day] = [parse_interval(i) for i in intervals]
+        return parsed
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get("en") or self.names.get("de") or self.id
+
+    def intervals_on(self, weekday: int) -> list[Interval]:
+        return self.hours.get(WEEKDAYS[weekday], [])
+
+
+class Counter(ConfigModel):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    services: Annotated[list[str], Field(min_length=1)]
+
+
+class Limits(ConfigModel):
+    kiosk_tickets_per_minute: Annotated[int, Field(ge=1, le=100000)] = 10
+
+
+class SiteInfo(ConfigModel):
+    id: Identifier
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    timezone: str
+    public_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")]
+    languages: Annotated[list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]], Field(min_length=1)]
+    # When one service day ends and the next begins (local time); offices that never work at
+    # night keep the default, a night service sets e.g. "04:00".
+    day_starts: time = time(0, 0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (expected e.g. 'Europe/Berlin')") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class SiteConfig(ConfigModel):
+    site: SiteInfo
+    limits: Limits = Limits()
+    services: Annotated[list[Service], Field(min_length=1)]
+    counters: list[Counter] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SiteConfig:
+        seen_ids: set[str] = set()
+        seen_prefixes: set[str] = set()
+        for index, service in enumerate(self.services):
+            if service.id in seen_ids:
+                raise ValueError(f"services[{index}].id: {service.id!r} is used twice")
+            if service.prefix in seen_prefixes:
+                raise ValueError(f"services[{index}].prefix: {service.prefix!r} is used twice")
+            missing = [lang for lang in self.site.languages if lang not in service.names]
+            if missing:
+                raise ValueError(f"services[{index}].names: no name for {', '.join(missing)}")
+            seen_ids.add(service.id)
+            seen_prefixes.add(service.prefix)
+        counter_ids: set[str] = set()
+        for index, counter in enumerate(self.counters):
+            if counter.id in counter_ids:
+                raise ValueError(f"counters[{index}].id: {counter.id!r} is used twice")
+            counter_ids.add(counter.id)
+            for service_id in counter.services:
+                if service_id not in seen_ids:
+                    raise ValueError(f"counters[{index}].services: unknown service {service_id!r}")
+        return self
+
+    def service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def counter(self, counter_id: str) -> Counter | None:
+        return next((c for c in self.counters if c.id == counter_id), None)
+
+
+def load_site_config(path: Path | str) -> SiteConfig:
+    return load_config(path, SiteConfig)

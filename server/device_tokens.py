@@ -1,0 +1,26 @@
+"""Role tokens for devices and staff: random, shown once, stored only as a hash.
+
+Tokens carry 256 bits of randomness, so a plain SHA-256 is the right hash: there is nothing for a
+slow password hash to protect against, and a fast one keeps per-request authentication cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+def new_device_token() -> str:
+    return "wm_" + secrets.token_urlsafe(32)
+
+
+def hash_device_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

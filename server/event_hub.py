@@ -1,0 +1,126 @@
+"""Fan-out of the event log to Server-Sent-Event subscribers.
+
+The database's event log is the truth; the hub only makes reading it cheap. One task per site
+reads new rows once (woken by this process's commits, by PostgreSQL NOTIFY when available, and by
+a short poll for other processes' commits) and keeps the recent ones in memory, so 500 subscribers
+cost one query, not 500. A subscriber that is further behind than the memory reaches reads from
+the database, so a display that reconnects after an hour still gets every call it missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from anyio import to_thread
+
+log = logging.getLogger("wartemarke.events")
+
+HEARTBEAT_SECONDS = 10.0
+BUFFER_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: int
+    name: str
+    data: str  # the JSON text as stored
+
+
+class EventHub:
+    def __init__(
+        self,
+        read_after: Callable[[int, int], list[tuple[int, str, str]]],
+        last_id: int,
+        poll_seconds: float,
+    ) -> None:
+        self._read_after = read_after
+        self._poll_seconds = poll_seconds
+        self._buffer: deque[StoredEvent] = deque()
+        self._ids: deque[int] = deque()
+        self._floor = last_id  # every event with floor < id <= last_id is in the buffer
+        self.last_id = last_id
+        self._new = asyncio.Event()
+        self._wakeup = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # -- producer side
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    def notify_threadsafe(self) -> None:
+        """Called after a commit, from any thread: new events may be in the log."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wakeup.set)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
+            except TimeoutError:
+                pass
+            self._wakeup.clear()
+            try:
+                await self._fetch()
+            except Exception:  # the database may be restarting; the next round catches up
+                log.exception("reading the event log failed")
+                await asyncio.sleep(1.0)
+
+    async def _fetch(self) -> None:
+        while True:
+            rows = await to_thread.run_sync(self._read_after, self.last_id, 1000)
+            if not rows:
+                return
+            for event_id, name, data in rows:
+                self._buffer.append(StoredEvent(event_id, name, data))
+                self._ids.append(event_id)
+                if len(self._buffer) > BUFFER_SIZE:
+                    self._buffer.popleft()
+                    self._floor = self._ids.popleft()
+            self.last_id = rows[-1][0]
+            new, self._new = self._new, asyncio.Event()
+            new.set()
+            if len(rows) < 1000:
+                return
+
+    # -- subscriber side
+
+    def _buffered_after(self, cursor: int) -> list[StoredEvent] | None:
+        if cursor < self._floor:
+            return None
+        start = bisect.bisect_right(self._ids, cursor)
+        return [self._buffer[i] for i in range(start, len(self._buffer))]
+
+    async def subscribe(self, after_id: int | None) -> AsyncIterator[StoredEvent | None]:
+        """Events after `after_id` (None: only new ones), then live ones; None means "send a heartbeat"."""
+        cursor = self.last_id if after_id is None or after_id > self.last_id else after_id
+        while True:
+            batch = self._buffered_after(cursor)
+            if batch is None:
+                rows = await to_thread.run_sync(self._read_after, cursor, 1000)
+                batch = [StoredEvent(*row) for row in rows]
+            if batch:
+                for event in batch:
+                    yield event
+                cursor = batch[-1].id
+                continue
+            waiter = self._new
+            try:
+                await asyncio.wait_for(waiter.wait(), timeout=HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield None
