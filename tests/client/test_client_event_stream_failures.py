@@ -1,0 +1,171 @@
+"""EventStream against a scripted server: cut chunks, silent connections, refusals, close()."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+
+import pytest
+from client_stub_server import event_stream, json_reply
+
+from client import Event, EventStream
+from client.backoff import Backoff
+from client.errors import Forbidden, Unauthorized
+
+WAIT = 10.0  # seconds before a test gives up on something that should happen at once
+
+
+def sse(event_id: int, name: str, data: dict) -> bytes:
+    return f"id: {event_id}\nevent: {name}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+class StreamRunner:
+    """Runs `stream.events()` in a daemon thread, as the apps do, and collects what comes out."""
+
+    def __init__(self, stream: EventStream) -> None:
+        self.stream = stream
+        self.events: queue.Queue[Event] = queue.Queue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            for event in self.stream.events():
+                self.events.put(event)
+        except BaseException as exc:  # handed to the test
+            self.error = exc
+
+    def take(self, count: int) -> list[Event]:
+        return [self.events.get(timeout=WAIT) for _ in range(count)]
+
+    def stop(self) -> None:
+        self.stream.close()
+        self.thread.join(WAIT)
+        assert not self.thread.is_alive(), "close() did not end events()"
+
+
+def make_stream(url: str, states: list[bool] | None = None, **options: object) -> EventStream:
+    options = {"backoff": Backoff(initial=0.01, maximum=0.05), **options}
+    on_state = states.append if states is not None else None
+    return EventStream(url, "display-token", on_state=on_state, **options)
+
+
+def test_events_cut_into_small_pieces_arrive_whole(stub) -> None:
+    payload = b": hello\n\n" + sse(1, "ticket.issued", {"number": "A001"}) + sse(
+        2, "ticket.called", {"number": "A001", "counter_name": "Schalter 2", "note": "Ärger\nzwei Zeilen"}
+    )
+    pieces = [payload[i:i + 5] for i in range(0, len(payload), 5)]
+    stub.reply(event_stream(*pieces, then="silent"))
+    runner = StreamRunner(make_stream(stub.url))
+    first, second = runner.take(2)
+    runner.stop()
+    assert (first.id, first.name, first.data) == (1, "ticket.issued", {"number": "A001"})
+    assert (second.id, second.name) == (2, "ticket.called")
+    assert second.data["note"] == "Ärger\nzwei Zeilen"
+    request = stub.requests[0]
+    assert request.path == "/api/v1/events"
+    assert request.headers["Authorization"] == "Bearer display-token"
+    assert request.headers["Accept"] == "text/event-stream"
+    assert "Last-Event-ID" not in request.headers
+
+
+def test_a_silent_connection_is_replaced_and_resumes_after_the_last_event(stub) -> None:
+    states: list[bool] = []
+    stub.reply(
+        event_stream(sse(41, "ticket.called", {"number": "N041"}), then="silent"),
+        event_stream(sse(42, "ticket.called", {"number": "N042"}), then="silent"),
+    )
+    runner = StreamRunner(make_stream(stub.url, states, silence_timeout=0.3))
+    events = runner.take(2)
+    runner.stop()
+    assert [event.id for event in events] == [41, 42]
+    assert stub.requests[1].headers["Last-Event-ID"] == "41"
+    assert states == [True, False, True, False]
+    assert runner.stream.last_event_id == 42
+
+
+def test_comments_keep_a_quiet_connection_alive(stub) -> None:
+    # Pings more often than the silence timeout: the first connection must be kept.
+    pings = [piece for _ in range(6) for piece in (0.1, b": ping\n\n")]
+    stub.reply(event_stream(*pings, sse(1, "service.updated", {"id": "notfall"}), then="silent"))
+    runner = StreamRunner(make_stream(stub.url, silence_timeout=0.4))
+    (event,) = runner.take(1)
+    runner.stop()
+    assert event.name == "service.updated"
+    assert len(stub.requests) == 1
+
+
+def test_a_stream_started_from_a_stored_id_asks_for_what_came_after(stub) -> None:
+    stub.reply(event_stream(sse(101, "ticket.issued", {"number": "U012"}), then="silent"))
+    stream = EventStream(stub.url, "t", last_event_id=100)
+    runner = StreamRunner(stream)
+    runner.take(1)
+    runner.stop()
+    assert stub.requests[0].headers["Last-Event-ID"] == "100"
+
+
+def test_an_ended_stream_and_a_503_are_followed_by_reconnects(stub) -> None:
+    states: list[bool] = []
+    stub.reply(
+        event_stream(sse(1, "ticket.issued", {"number": "E001"})),  # then the server hangs up
+        json_reply(503, {"error": "unavailable", "message": "restarting"}),
+        event_stream(sse(2, "ticket.issued", {"number": "E002"}), then="silent"),
+    )
+    runner = StreamRunner(make_stream(stub.url, states))
+    events = runner.take(2)
+    runner.stop()
+    assert [event.data["number"] for event in events] == ["E001", "E002"]
+    assert [request.headers.get("Last-Event-ID") for request in stub.requests] == [None, "1", "1"]
+    assert states == [True, False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type"), [(401, Unauthorized), (403, Forbidden)]
+)
+def test_a_rejected_token_is_raised_not_retried_forever(stub, status, error_type) -> None:
+    states: list[bool] = []
+    stub.reply(json_reply(status, {"error": error_type.__name__.lower(), "message": "Token rejected."}))
+    stream = make_stream(stub.url, states)
+    with pytest.raises(error_type, match="Token rejected"):
+        next(stream.events())
+    assert len(stub.requests) == 1
+    assert states == [False]
+
+
+def test_malformed_events_are_skipped_without_ending_the_stream(stub) -> None:
+    stub.reply(event_stream(
+        b"id: 1\nevent: ticket.issued\ndata: not json\n\n",
+        b'id: x\nevent: ticket.issued\ndata: {"a": 1}\n\n',
+        sse(3, "ticket.issued", {"number": "A003"}),
+        then="silent",
+    ))
+    runner = StreamRunner(make_stream(stub.url))
+    (event,) = runner.take(1)
+    runner.stop()
+    assert event.id == 3
+
+
+def test_close_from_another_thread_ends_a_blocked_read(stub) -> None:
+    # Default silence timeout (35 s): only close() can end this read in time.
+    states: list[bool] = []
+    stub.reply(event_stream(sse(1, "ticket.issued", {"number": "N001"}), then="silent"))
+    runner = StreamRunner(make_stream(stub.url, states))
+    runner.take(1)
+    runner.stop()
+    assert runner.error is None
+    assert states == [True, False]
+    assert not runner.stream.connected
+
+
+def test_close_during_backoff_ends_the_stream(closed_port_url) -> None:
+    states: list[bool] = []
+    stream = make_stream(closed_port_url, states, backoff=Backoff(initial=30.0, maximum=30.0))
+    runner = StreamRunner(stream)
+    for _ in range(1000):  # wait for the first (refused) attempt
+        if states:
+            break
+        runner.thread.join(0.01)
+    runner.stop()
+    assert states == [False]
