@@ -50,7 +50,10 @@ HEARTBEAT_SECONDS = 1.0
 #: The visitor sees "out of service" at the latest this long after tapping a concern.
 ISSUE_DEADLINE_SECONDS = 3.0
 GREETING_SECONDS = 3.0
-SERVICES_REFRESH_SECONDS = 20.0
+#: Server events update the counts at once; this refresh is the safety net (and the only source if
+#: the event stream is refused), quicker while a visitor looks at the counts.
+SERVICES_REFRESH_SECONDS = 30.0
+SERVICES_REFRESH_WHILE_CHOOSING_SECONDS = 5.0
 PRINTER_POLL_SECONDS = 30.0
 #: A printer that has not answered by then is treated as failed; the ticket stays on screen.
 PRINT_DEADLINE_SECONDS = 15.0
@@ -438,7 +441,9 @@ class KioskController:
         self._go(Screen.START)
 
     def _refresh_services(self) -> None:
-        self._after(SERVICES_REFRESH_SECONDS, "services", self._refresh_services)
+        choosing = self.screen in (Screen.CONCERNS, Screen.ISSUING)
+        interval = SERVICES_REFRESH_WHILE_CHOOSING_SECONDS if choosing else SERVICES_REFRESH_SECONDS
+        self._after(interval, "services", self._refresh_services)
         self.runner.run("services", self.api.services, self._services_loaded)
 
     def _services_loaded(self, outcome: Outcome) -> None:
