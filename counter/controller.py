@@ -250,7 +250,8 @@ class CounterController:
     def connection_changed(self, connected: bool) -> None:
         """The event stream lost or regained the server."""
         if connected:
-            if self.offline:
+            # Events may have been missed while the stream was down: re-read what the screen shows.
+            if self.offline or self.phase == "serving":
                 self.refresh()
         elif not self.offline:
             self.offline = True
@@ -405,7 +406,7 @@ class CounterController:
         if self.current and self.current["id"] == ticket_id:
             self._apply_ticket_summary(ticket)
         card = self._card(ticket)
-        return self._("Not possible now: ticket {number} is {status}.").format(
+        return self._("Not possible now. Ticket {number}: {status}.").format(
             number=card.number, status=card.status)
 
     def _say(self, kind: Literal["info", "error"], text: str, notify: bool = True) -> None:

@@ -15,9 +15,18 @@ class TicketCard:
     id: str
     number: str
     concern: str
+    #: The status in the clerk's words ("being served"); `status_code` is the API's ("serving").
     status: str
     #: e.g. "waiting since 07:31 (23 min)"; empty when the server did not say.
     since: str
+    status_code: str = ""
+
+    @property
+    def details(self) -> str:
+        """Status and waiting time in one line, without saying "waiting" twice."""
+        if self.since and self.status_code == "waiting":
+            return self.since
+        return " · ".join(part for part in (self.status, self.since) if part)
 
 
 def status_words(status: str, _: Translate) -> str:
@@ -69,4 +78,5 @@ def ticket_card(
         concern=concern_name(names, language, service_id),
         status=status_words(str(ticket.get("status") or ""), _),
         since=since_text(ticket.get("issued_at"), now, _),
+        status_code=str(ticket.get("status") or ""),
     )

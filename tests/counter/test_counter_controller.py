@@ -90,7 +90,7 @@ def test_a_server_409_after_someone_else_changed_the_ticket_is_a_message_not_a_c
     controller.perform("start")
     view = controller.view()
     assert view.notice.kind == "error"
-    assert view.notice.text == "Not possible now: ticket N001 is cancelled."
+    assert view.notice.text == "Not possible now. Ticket N001: cancelled."
     assert view.current is None and view.enabled == {"call_next"}
 
 
