@@ -1,0 +1,105 @@
+"""What goes over the wire: text and native QR where the printer can, images only where it cannot."""
+
+from __future__ import annotations
+
+import pytest
+
+from printer.escpos_output import ticket_bytes
+from printer.layout import TextLine, ticket_layout
+from printer.profile import PrinterProfile
+from printer.sample_ticket import SAMPLE_OFFICE, sample_ticket
+from wartemarke.i18n import gettext_for
+
+NATIVE_QR = b"\x1d(k"
+RASTER_COMMANDS = (b"\x1dv0", b"\x1d(L", b"\x1b*")  # GS v 0, GS ( L, ESC *
+ARABIC_CODE_PAGES = {"CP720": 32, "CP864": 37, "CP1256": 50}
+
+
+def _bytes(language: str, profile: str = "TM-T20III", **ticket_options) -> tuple[dict, bytes]:
+    ticket = sample_ticket(language, **ticket_options)
+    layout = ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language)
+    return ticket, ticket_bytes(layout, PrinterProfile.named(profile))
+
+
+def _qr_payload(data: bytes) -> bytes:
+    # GS ( k pL pH cn=1 fn=P(80) m=0 payload: the data stored in the QR symbol
+    start = data.index(b"\x1d(k")
+    while data[start + 6 : start + 7] != b"P":
+        start = data.index(b"\x1d(k", start + 1)
+    length = data[start + 3] + 256 * data[start + 4] - 3
+    return data[start + 8 : start + 8 + length]
+
+
+def test_german_ticket_is_text_and_native_qr_without_images() -> None:
+    ticket, data = _bytes("de")
+    assert NATIVE_QR in data
+    assert not any(command in data for command in RASTER_COMMANDS)
+    assert _qr_payload(data) == ticket["code"].encode()
+    assert b"N017" in data
+    assert "Amt für Migration".encode("cp437") in data
+    assert gettext_for("printer", "de")("Scan for live status").encode("cp437") in data
+    assert data.endswith(b"\x1dV\x00")  # the cut
+
+
+def test_arabic_ticket_sends_arabic_lines_as_images_never_as_text() -> None:
+    ticket, data = _bytes("ar")
+    assert b"\x1dv0" in data
+    assert _qr_payload(data) == ticket["code"].encode()
+    arabic_lines = [
+        block.text for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="ar")
+        if isinstance(block, TextLine) and block.language == "ar"
+    ]
+    assert arabic_lines
+    for line in arabic_lines:
+        words = [word.strip(":،") for word in line.split() if not word.isascii()]
+        for word in words:
+            assert word.encode("utf-8") not in data
+            for code_page in ("cp720", "cp864", "cp1256"):
+                try:
+                    as_text = word.encode(code_page)
+                except UnicodeEncodeError:
+                    continue
+                assert len(as_text) < 3 or as_text not in data, (word, code_page)
+    for slot in ARABIC_CODE_PAGES.values():
+        assert b"\x1bt" + bytes([slot]) not in data
+    # The Latin parts of an Arabic ticket stay text.
+    assert b"N017" in data and b"Notfall" in data
+
+
+def test_ukrainian_prints_as_text_where_the_profile_has_a_cyrillic_code_page() -> None:
+    _, data = _bytes("uk", "TM-T20III")
+    assert not any(command in data for command in RASTER_COMMANDS)
+    assert b"\x1bt" in data  # a code page switch for the Cyrillic lines
+
+
+def test_ukrainian_is_rasterised_where_the_profile_lacks_its_letters() -> None:
+    # The TM-T88IV profile has CP866 (Russian) but no code page with Ukrainian і and ґ.
+    _, ukrainian = _bytes("uk", "TM-T88IV")
+    _, russian = _bytes("ru", "TM-T88IV")
+    assert b"\x1dv0" in ukrainian
+    assert not any(command in russian for command in RASTER_COMMANDS)
+
+
+def test_latin_lines_are_never_rasterised_even_with_missing_letters() -> None:
+    # TM-T88IV lacks Turkish ğ and İ: better a "?" than a 20-times-larger image.
+    _, data = _bytes("tr", "TM-T88IV")
+    assert not any(command in data for command in RASTER_COMMANDS)
+
+
+@pytest.mark.parametrize("language", ["de", "en", "uk", "ru", "tr", "ar", "fa"])
+def test_unknown_wait_is_printed_as_unknown_never_zero(language: str) -> None:
+    ticket = sample_ticket(language, wait_known=False)
+    texts = [
+        block.text for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language)
+        if isinstance(block, TextLine)
+    ]
+    assert gettext_for("printer", language)("Expected wait: unknown") in texts
+    assert not any(" 0" in text and "-" in text for text in texts)
+
+
+def test_ticket_shows_the_concern_in_german_and_in_the_visitors_language() -> None:
+    ticket = sample_ticket("uk")
+    texts = [block.text for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="uk")
+             if isinstance(block, TextLine)]
+    assert texts[:4] == [SAMPLE_OFFICE, "N017", "Notfall", "Термінова справа"]
+    assert "Перед вами в черзі: 9" in texts
