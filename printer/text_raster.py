@@ -52,6 +52,8 @@ def text_width(text: str, *, size_px: int, bold: bool) -> int:
 
 def wrap(text: str, *, size_px: int, bold: bool, max_width: int) -> list[str]:
     """Greedy word wrap in logical order (each piece is shaped on its own when drawn)."""
+    if text_width(text, size_px=size_px, bold=bold) <= max_width:  # the usual case, one measurement
+        return [text]
     lines: list[str] = []
     current = ""
     for word in text.split():
