@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import requests
+
 Reply = Callable[["_Handler"], None]
 
 
@@ -30,6 +32,7 @@ class RecordedRequest:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+    recorded: RecordedRequest
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
@@ -38,7 +41,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         stub = self.server.stub
-        stub.record(RecordedRequest(self.command, self.path, dict(self.headers.items()), body))
+        self.recorded = RecordedRequest(self.command, self.path, dict(self.headers.items()), body)
+        stub.record(self.recorded)
         stub.next_reply()(self)
 
     do_GET = do_POST = _handle
@@ -155,6 +159,27 @@ def stall(seconds: float) -> Reply:
     def send(handler: _Handler) -> None:
         handler.server.stub.stopping.wait(seconds)
         handler.close_connection = True
+
+    return send
+
+
+def forward(target_url: str, lose_answer: bool = False) -> Reply:
+    """Pass the request on to a real server; with `lose_answer` the server acts but its answer is lost."""
+
+    def send(handler: _Handler) -> None:
+        request = handler.recorded
+        passed_on = {name: value for name, value in request.headers.items()
+                     if name.lower() in ("authorization", "content-type", "idempotency-key", "accept")}
+        answer = requests.request(request.method, target_url + request.path, headers=passed_on,
+                                  data=request.body, timeout=10)
+        if lose_answer:
+            drop_connection()(handler)
+            return
+        handler.send_response(answer.status_code)
+        handler.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
+        handler.send_header("Content-Length", str(len(answer.content)))
+        handler.end_headers()
+        handler.wfile.write(answer.content)
 
     return send
 
