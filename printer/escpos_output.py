@@ -66,7 +66,7 @@ class EscposSurface:
         self._set(align=line.alignment, bold=style.bold, size=(style.width_scale, style.height_scale))
         columns = max(1, self.profile.columns() // style.width_scale)
         for piece in textwrap.wrap(line.text, columns) or [""]:
-            code_page = self.profile.code_page_for(piece)
+            code_page = self.profile.code_page_for(piece, prefer=self.printer.magic.encoding)
             if code_page:
                 self.printer.magic.write_with_encoding(code_page, piece + "\n")
             else:

@@ -112,17 +112,16 @@ def ticket_layout(ticket: dict, *, office_name: str, language: str) -> TicketLay
     _ = gettext_for("printer", language)
     names: dict[str, str] = ticket.get("service_names") or {}
     german_concern = names.get("de") or ticket["service"]
-    blocks: list[Block] = [
-        TextLine(office_name, OFFICE, "de", "center"),
-        Gap(),
-        TextLine(ticket["number"], NUMBER, "de", "center"),
-        Gap(),
-        TextLine(german_concern, CONCERN, "de"),
-    ]
+    blocks: list[Block] = []
+    if office_name.strip():
+        blocks += [TextLine(office_name.strip(), OFFICE, "de", "center"), Gap()]
+    blocks += [TextLine(ticket["number"], NUMBER, "de", "center"), Gap(), TextLine(german_concern, CONCERN, "de")]
     visitor_concern = names.get(language)
     if language != "de" and visitor_concern and visitor_concern != german_concern:
         blocks.append(TextLine(visitor_concern, CONCERN, language))
-    blocks += [Gap(), TextLine(_("Issued at {time}").format(time=_issue_time(ticket["issued_at"])), INFO, language)]
+    blocks.append(Gap())
+    if ticket.get("issued_at"):
+        blocks.append(TextLine(_("Issued at {time}").format(time=_issue_time(ticket["issued_at"])), INFO, language))
 
     position = ticket.get("position")
     if position is not None:

@@ -61,7 +61,7 @@ class PrinterProfile:
     def _encoder(self) -> Encoder:
         return Encoder(self.escpos.get_code_pages())
 
-    def code_page_for(self, text: str) -> str | None:
+    def code_page_for(self, text: str, prefer: str | None = None) -> str | None:
         """The first code page (in the printer's slot order) that holds every character of `text`.
 
         One code page per line keeps switches (ESC t n) to at most one per line; python-escpos's
@@ -71,7 +71,10 @@ class PrinterProfile:
         """
         if has_rtl(text):
             return None
-        for encoding in self.escpos.get_code_pages():
+        candidates = list(self.escpos.get_code_pages())
+        if prefer in candidates:  # the code page already selected costs no switch
+            candidates.insert(0, prefer)
+        for encoding in candidates:
             if all(self._encoder.can_encode(encoding, char) for char in text):
                 return encoding
         return None
