@@ -1,0 +1,35 @@
+"""API tests run against real server processes, on every supported database backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_SITE
+
+BACKENDS = ["sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/api.db"
+    return request.getfixturevalue("postgres_url")
+
+
+def site_variant(tmp_path: Path, quota: int = 3, rate: int = 1000, extra: str = "") -> Path:
+    """The demo site with a small emergency quota (and whatever else a test needs)."""
+    text = DEMO_SITE.read_text(encoding="utf-8")
+    text = text.replace("kiosk_tickets_per_minute = 60", f"kiosk_tickets_per_minute = {rate}")
+    assert "quota = 75\n" in text
+    text = text.replace("quota = 75\n", f"quota = {quota}\n", 1)
+    path = tmp_path / f"site-q{quota}-r{rate}.toml"
+    path.write_text(text + extra, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def api_server(server_factory, db_url, tmp_path):
+    """A server on the demo site with an emergency quota of 3, on the parametrised backend."""
+    return server_factory(config=site_variant(tmp_path), db_url=db_url)

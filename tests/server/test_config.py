@@ -1,0 +1,63 @@
+"""A broken site config stops the server with one message naming the file, the key and the expectation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server.config import load_site_config
+from tests.conftest import ROOT
+from wartemarke.config_file import ConfigError
+
+GOOD = (ROOT / "config" / "site.toml").read_text(encoding="utf-8")
+
+
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    assert old in GOOD
+    path = tmp_path / "site.toml"
+    path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ('timezone = "Europe/Berlin"', 'timezone = "Europe/Düsseldorf"', "site.timezone: unknown time zone"),
+        ("quota = 75", "quota = -3", "services[0].quota"),
+        ("quota = 75", 'quota = "many"', "services[0].quota"),
+        ('mon = ["07:30-12:00"]', 'mon = ["7:30 to 12"]', "services[0].hours"),
+        ('mon = ["07:30-12:00"]', 'monday = ["07:30-12:00"]', "unknown weekday 'monday'"),
+        ('prefix = "A"', 'prefix = "N"', "prefix: 'N' is used twice"),
+        ('services = ["einbuergerung"]', 'services = ["einbürgerung"]', "unknown service 'einbürgerung'"),
+        ("kiosk_tickets_per_minute", "kiosk_ticket_per_minute", "limits.kiosk_ticket_per_minute: unknown key"),
+        ('tr = "Acil', 'xx_tr = "Acil', "services[0].names"),
+    ],
+)
+def test_each_mistake_is_named(tmp_path, old, new, expected):
+    path = broken(tmp_path, old, new)
+    with pytest.raises(ConfigError) as error:
+        load_site_config(path)
+    message = str(error.value)
+    assert message.startswith(str(path))
+    assert expected in message
+
+
+def test_not_toml_at_all(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text("[site\nid = ", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_site_config(path)
+
+
+def test_the_server_refuses_to_start_and_says_why(tmp_path):
+    path = broken(tmp_path, "quota = 75", "quota = 0")
+    result = subprocess.run(
+        [sys.executable, "-m", "wartemarke.cli", "server", "--config", str(path), "--db", f"sqlite:///{tmp_path}/x.db"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"{path}: services[0].quota" in result.stderr
+    assert "Traceback" not in result.stderr
