@@ -36,7 +36,14 @@ class Snapshot:
     board: dict[str, Any]
 
 
-FeedItem = StreamState | Snapshot | Event
+@dataclass(frozen=True)
+class SiteInfo:
+    """`GET /api/v1/site`: the languages to cycle through and the time zone of the clock."""
+
+    site: dict[str, Any]
+
+
+FeedItem = StreamState | Snapshot | SiteInfo | Event
 
 
 def apply_items(board: Board, items: list[FeedItem]) -> list[Announcement]:
@@ -51,7 +58,7 @@ def apply_items(board: Board, items: list[FeedItem]) -> list[Announcement]:
             board.set_connected(item.connected)
         elif isinstance(item, Snapshot):
             announcements += board.load_snapshot(item.board)
-        else:
+        elif isinstance(item, Event):
             announcements += board.apply(item)
     standing = {(c.number, c.counter) for c in board.calls}
     return [a for a in announcements if (a.number, a.counter) in standing]
@@ -74,6 +81,7 @@ class LiveFeed:
         self._thread = threading.Thread(target=self._run, name="display-feed", daemon=True)
         #: Set when the server refuses the token: a person has to fix the config, retrying won't.
         self.fatal: ApiError | None = None
+        self._site_known = False
 
     def start(self) -> None:
         self._thread.start()
@@ -106,6 +114,9 @@ class LiveFeed:
 
     def _reload(self) -> None:
         try:
+            if not self._site_known:
+                self._put(SiteInfo(self._client.site()))
+                self._site_known = True
             self._put(Snapshot(self._client.board()))
         except ApiError as exc:
             # The replay still brings the events; the next reconnect tries the snapshot again.

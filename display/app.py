@@ -1,0 +1,61 @@
+"""The Kivy App: wires the live feed, the board, the announcer and the screen together.
+
+Network and sound run in their own threads; everything that touches the board or a widget runs
+on the Kivy thread, woken by a Clock trigger that the feed fires for each item it receives.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.clock import Clock
+
+from client import QueueClient
+from display.announcer import Announcer
+from display.board_screen import BoardScreen
+from display.config import DisplayConfig
+from display.live_feed import LiveFeed
+from display.session import DisplaySession
+from display.sound import open_speaker
+
+log = logging.getLogger(__name__)
+
+
+class DisplayApp(App):
+    title = "Wartemarke – Anzeige"
+
+    def __init__(self, config: DisplayConfig, token: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.display_config = config
+        self.token = token
+        self.session: DisplaySession | None = None
+        self.feed: LiveFeed | None = None
+        self.announcer: Announcer | None = None
+
+    def build(self) -> BoardScreen:
+        config = self.display_config
+        screen = BoardScreen(history=config.board.history)
+        speaker, sound_note = open_speaker(enabled=config.sound.enabled, voice=config.sound.voice,
+                                           rate=config.sound.rate)
+        log.info("display: sound: %s", sound_note)
+        self.announcer = Announcer(speaker, ticket_language=config.sound.ticket_language)
+        self.session = DisplaySession(config, screen, self.announcer)
+        client = QueueClient(config.server.url, self.token)
+        wake = Clock.create_trigger(lambda _dt: self._pump())
+        self.feed = LiveFeed(client, notify=wake)
+        self.feed.start()
+        Clock.schedule_interval(lambda _dt: self.session.tick(), 1.0)
+        self.session.tick(force=True)
+        return screen
+
+    def _pump(self) -> None:
+        self.session.pump(self.feed.drain())
+        if self.feed.fatal is not None:
+            log.error("display: %s — check the token file and restart", self.feed.fatal)
+
+    def on_stop(self) -> None:
+        if self.feed is not None:
+            self.feed.close(timeout=2)
+        if self.announcer is not None:
+            self.announcer.close(timeout=15)  # let the call-out being spoken finish

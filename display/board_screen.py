@@ -1,0 +1,149 @@
+"""The board's Kivy widget: copies a `BoardView` into labels; layout is in display.kv.
+
+Rows are created once and then only get new texts, so a call updates a handful of labels and the
+board never rebuilds itself while someone is reading it. For Arabic and Farsi the translated labels
+switch font and alignment and the service table is mirrored; the call rows stay where they are —
+numbers are read the same in every language, and a board that jumps every few seconds loses the
+people scanning it for their number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.core.text import LabelBase
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
+
+from display import palette
+from display.board_view import FONTS, BoardView, CallLine, ServiceLine
+
+KV_FILE = Path(__file__).with_name("display.kv")
+_loaded = False
+
+
+def load_layout() -> None:
+    """Fonts and display.kv, once per process (the apps' tests share one)."""
+    global _loaded
+    if _loaded:
+        return
+    LabelBase.register("DisplaySans", fn_regular=str(FONTS / "NotoSans-Regular.ttf"))
+    LabelBase.register("DisplaySansBold", fn_regular=str(FONTS / "NotoSans-Bold.ttf"))
+    Builder.load_file(str(KV_FILE))
+    _loaded = True
+
+
+def mirror(box: BoxLayout) -> None:
+    """Reverse a row's visual order (for right-to-left languages, and back)."""
+    children = list(box.children)
+    box.clear_widgets()
+    for child in children:  # re-adding in children order reverses the visual order
+        box.add_widget(child)
+
+
+class DisplayCallRow(BoxLayout):
+    u = NumericProperty(1.0)
+
+    def show(self, line: CallLine | None) -> None:
+        self.ids.number.text = line.number if line else ""
+        self.ids.counter.text = line.counter if line else ""
+        self.opacity = 1 if line else 0
+
+
+class DisplayServiceRow(BoxLayout):
+    u = NumericProperty(1.0)
+    header = BooleanProperty(False)
+    rtl = BooleanProperty(False)
+    #: One line of large figures (landscape); False: smaller text that may wrap (portrait, headings).
+    wide = BooleanProperty(True)
+
+    _TEXT_CELLS = ("name", "wait", "slots")
+
+    def on_header(self, _row: DisplayServiceRow, header: bool) -> None:
+        colour = (palette.MUTED_TEXT if header else palette.TEXT) + (1,)
+        for cell in self.ids.values():
+            cell.color = colour
+
+    def on_rtl(self, _row: DisplayServiceRow, rtl: bool) -> None:
+        mirror(self)
+        self.ids.name.halign = "right" if rtl else "left"
+
+    def show(self, texts: tuple[str, str, str, str], font: str, rtl: bool) -> None:
+        self.rtl = rtl
+        for key, text in zip(("name", "waiting", "wait", "slots"), texts, strict=True):
+            cell: Label = self.ids[key]
+            cell.text = text
+            if key in self._TEXT_CELLS or self.header:
+                cell.font_name = font
+
+
+class BoardScreen(FloatLayout):
+    """The whole waiting-room screen."""
+
+    u = NumericProperty(1.0)
+    portrait = BooleanProperty(False)
+    highlighted = BooleanProperty(False)
+    drift_x = NumericProperty(0.0)
+    drift_y = NumericProperty(0.0)
+    service_rows = NumericProperty(4)
+    rtl = BooleanProperty(False)
+
+    def __init__(self, history: int = 8, **kwargs) -> None:
+        load_layout()
+        super().__init__(**kwargs)
+        self._history_rows: list[DisplayCallRow] = []
+        grid = self.ids.history
+        grid.rows = max(1, (history + 1) // 2)
+        for _ in range(history):
+            row = DisplayCallRow()
+            self.bind(u=row.setter("u"))
+            row.u = self.u
+            grid.add_widget(row)
+            self._history_rows.append(row)
+        self._service_rows: list[DisplayServiceRow] = []
+
+    def on_rtl(self, _screen: BoardScreen, _rtl: bool) -> None:
+        mirror(self.ids.top_bar)
+        mirror(self.ids.counter_row)
+
+    def show(self, view: BoardView) -> None:
+        ids = self.ids
+        self.rtl = view.rtl
+        align = "right" if view.rtl else "left"
+        for key in ("date", "now_calling", "earlier", "notice", "connection_lost"):
+            ids[key].font_name = view.font
+        for key in ("now_calling", "earlier"):
+            ids[key].halign = align
+        ids.counter_label.font_name = view.font
+        ids.date.text = view.date
+        ids.clock.text = view.clock
+        current = view.current
+        ids.now_calling.text = view.now_calling if current else view.no_calls
+        ids.current_number.text = current.number if current else ""
+        ids.counter_label.text = view.counter if current else ""
+        ids.current_counter.text = current.counter if current else ""
+        self.highlighted = bool(current and current.highlighted)
+        ids.earlier.text = view.earlier if view.history else ""
+        for index, row in enumerate(self._history_rows):
+            row.show(view.history[index] if index < len(view.history) else None)
+        ids.columns.show(view.columns, view.font, view.rtl)
+        self._show_services(view.services, view.font, view.rtl)
+        ids.notice.text = view.notice
+        ids.connection_lost.text = view.connection_lost
+
+    def _show_services(self, services: tuple[ServiceLine, ...], font: str, rtl: bool) -> None:
+        box = self.ids.services
+        while len(self._service_rows) < len(services):
+            row = DisplayServiceRow()
+            box.add_widget(row)
+            self._service_rows.append(row)
+        while len(self._service_rows) > len(services):
+            box.remove_widget(self._service_rows.pop())
+        self.service_rows = len(services)
+        for row, service in zip(self._service_rows, services, strict=True):
+            row.u = self.u
+            row.wide = not self.portrait
+            row.show((service.name, service.waiting, service.wait, service.slots), font, rtl)
