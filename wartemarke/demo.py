@@ -104,8 +104,20 @@ def main(argv: list[str]) -> int:
     children: list[subprocess.Popen[bytes]] = []
     python = sys.executable
     server = subprocess.Popen(
-        [python, "-m", "wartemarke.cli", "server", "--config", str(site_config), "--db", db_url,
-         "--port", str(args.port), "--log-level", "warning"],
+        [
+            python,
+            "-m",
+            "wartemarke.cli",
+            "server",
+            "--config",
+            str(site_config),
+            "--db",
+            db_url,
+            "--port",
+            str(args.port),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
     )
     children.append(server)
@@ -139,8 +151,19 @@ def main(argv: list[str]) -> int:
                 continue
             children.append(
                 subprocess.Popen(
-                    [python, "-m", "wartemarke.cli", part, "--config", str(ROOT / config), "--windowed", "--size", size],
-                    cwd=ROOT, env=env,
+                    [
+                        python,
+                        "-m",
+                        "wartemarke.cli",
+                        part,
+                        "--config",
+                        str(ROOT / config),
+                        "--windowed",
+                        "--size",
+                        size,
+                    ],
+                    cwd=ROOT,
+                    env=env,
                 )
             )
             started.append(part)

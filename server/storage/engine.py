@@ -42,7 +42,9 @@ def normalise_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except Exception:
-        raise DatabaseUrlError(f"--db: {url!r} is not a database URL (expected sqlite:///path or postgresql://…)")
+        raise DatabaseUrlError(
+            f"--db: {url!r} is not a database URL (expected sqlite:///path or postgresql://…)"
+        ) from None
     if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if parsed.drivername == "sqlite":

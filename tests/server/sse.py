@@ -15,7 +15,9 @@ class SseEvent:
     data: dict
 
 
-def read_events(url: str, token: str, count: int, last_event_id: int | None = None, timeout: float = 15) -> list[SseEvent]:
+def read_events(
+    url: str, token: str, count: int, last_event_id: int | None = None, timeout: float = 15
+) -> list[SseEvent]:
     """Read `count` events (comments are skipped), then disconnect."""
     headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
     if last_event_id is not None:

@@ -23,7 +23,10 @@ def call(server, method: str, path: str, role: str | None = None, **kwargs) -> r
 
 def issue(server, service: str = "notfall", language: str = "uk", key: str | None = None) -> requests.Response:
     return call(
-        server, "POST", f"{V1}/tickets", "kiosk",
+        server,
+        "POST",
+        f"{V1}/tickets",
+        "kiosk",
         json={"service": service, "language": language},
         headers={"Idempotency-Key": key or str(uuid.uuid4())},
     )
@@ -128,14 +131,28 @@ class TestQuota:
         assert len(refused) == 21
 
     def test_a_switched_off_service_is_closed(self, api_server):
-        from tests.conftest import ROOT  # noqa: F401  (the admin CLI runs from the repo root)
         import subprocess
         import sys
 
+        from tests.conftest import ROOT
+
         subprocess.run(
-            [sys.executable, "-m", "wartemarke.cli", "admin", "service", "close", "ukraine",
-             "--db", api_server.db_url, "--config", str(api_server.config_path)],
-            check=True, capture_output=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "wartemarke.cli",
+                "admin",
+                "service",
+                "close",
+                "ukraine",
+                "--db",
+                api_server.db_url,
+                "--config",
+                str(api_server.config_path),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
         )
         body = assert_error(issue(api_server, "ukraine"), 409, "service_closed")
         assert body["reason"] == "switched_off"
@@ -165,7 +182,9 @@ class TestIdempotency:
         key = str(uuid.uuid4())
         mine = issue(api_server, key=key).json()
         theirs = requests.post(
-            f"{api_server.url}{V1}/tickets", json={"service": "notfall", "language": "de"}, timeout=10,
+            f"{api_server.url}{V1}/tickets",
+            json={"service": "notfall", "language": "de"},
+            timeout=10,
             headers={"Authorization": f"Bearer {other}", "Idempotency-Key": key},
         ).json()
         assert mine["id"] != theirs["id"]
@@ -221,7 +240,9 @@ class TestRoles:
                     headers["Authorization"] = f"Bearer {api_server.tokens[role]}"
                 if path.endswith(("/start", "/finish", "/no-show", "/recall")):
                     act(api_server, ticket["id"], "call", counter="3")
-                response = requests.request(method, f"{api_server.url}{V1}{url}", json=payload, headers=headers, timeout=10)
+                response = requests.request(
+                    method, f"{api_server.url}{V1}{url}", json=payload, headers=headers, timeout=10
+                )
                 where = f"{method} {path} as {role}"
                 if role in ("none", "bogus"):
                     assert response.status_code == 401, where
@@ -273,13 +294,19 @@ class TestCodes:
             "garbage": "]C1\x1d0104012345678901",
             "foreign_url": "https://example.org/t/hello",
         }[mangle]
-        assert_error(call(api_server, "POST", f"{V1}/scan", "staff", json={"code": text, "counter": "1"}), 400, "invalid_code")
+        assert_error(
+            call(api_server, "POST", f"{V1}/scan", "staff", json={"code": text, "counter": "1"}), 400, "invalid_code"
+        )
         token = text.rsplit("/", 1)[-1] or "x"
-        assert_error(call(api_server, "GET", f"{V1}/status/{requests.utils.quote(token, safe='')}"), 400, "invalid_code")
+        assert_error(
+            call(api_server, "GET", f"{V1}/status/{requests.utils.quote(token, safe='')}"), 400, "invalid_code"
+        )
 
     def test_scan_at_an_unknown_counter(self, api_server):
         code = issue(api_server).json()["code"]
-        assert_error(call(api_server, "POST", f"{V1}/scan", "staff", json={"code": code, "counter": "99"}), 404, "not_found")
+        assert_error(
+            call(api_server, "POST", f"{V1}/scan", "staff", json={"code": code, "counter": "99"}), 404, "not_found"
+        )
 
     def test_phone_page_is_in_the_tickets_language(self, api_server):
         ticket = issue(api_server, language="uk").json()
@@ -337,7 +364,9 @@ class TestBadInput:
     def test_device_status_is_validated(self, api_server):
         bad = call(api_server, "POST", f"{V1}/devices/status", "kiosk", json={"status": "on fire"})
         assert_error(bad, 422, "validation_error")
-        good = call(api_server, "POST", f"{V1}/devices/status", "kiosk", json={"status": "paper_out", "detail": "TM-T20III"})
+        good = call(
+            api_server, "POST", f"{V1}/devices/status", "kiosk", json={"status": "paper_out", "detail": "TM-T20III"}
+        )
         assert good.json()["status"] == "paper_out"
         devices = call(api_server, "GET", f"{V1}/devices", "staff").json()
         assert [(d["device"], d["status"]) for d in devices] == [("test kiosk", "paper_out")]
@@ -389,5 +418,8 @@ class TestEvents:
         call(api_server, "POST", f"{V1}/counters/1/call-next", "staff")
         call(api_server, "POST", f"{V1}/counters/5/call-next", "staff")
         board = call(api_server, "GET", f"{V1}/board", "display").json()
-        assert [(c["number"], c["counter_name"]) for c in board["calls"]] == [("N002", "Schalter 5"), ("N001", "Schalter 1")]
+        assert [(c["number"], c["counter_name"]) for c in board["calls"]] == [
+            ("N002", "Schalter 5"),
+            ("N001", "Schalter 1"),
+        ]
         assert {s["id"] for s in board["services"]} == {"notfall", "aufenthalt", "einbuergerung", "ukraine"}

@@ -56,7 +56,10 @@ def test_the_server_refuses_to_start_and_says_why(tmp_path):
     path = broken(tmp_path, "quota = 75", "quota = 0")
     result = subprocess.run(
         [sys.executable, "-m", "wartemarke.cli", "server", "--config", str(path), "--db", f"sqlite:///{tmp_path}/x.db"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert result.returncode == 2
     assert f"{path}: services[0].quota" in result.stderr

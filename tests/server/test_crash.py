@@ -25,8 +25,10 @@ def test_every_acknowledged_ticket_survives_kill_9(server_factory, tmp_path):
             key = str(uuid.uuid4())
             try:
                 response = session.post(
-                    f"{server.url}{V1}/tickets", json={"service": "aufenthalt", "language": "de"},
-                    headers={**headers, "Idempotency-Key": key}, timeout=5,
+                    f"{server.url}{V1}/tickets",
+                    json={"service": "aufenthalt", "language": "de"},
+                    headers={**headers, "Idempotency-Key": key},
+                    timeout=5,
                 )
             except requests.RequestException:
                 unanswered.append(key)
@@ -47,14 +49,16 @@ def test_every_acknowledged_ticket_survives_kill_9(server_factory, tmp_path):
     assert len(acknowledged) >= 150
 
     server.start()
-    for key, ticket in acknowledged.items():
+    for ticket in acknowledged.values():
         stored = call(server, "GET", f"{V1}/tickets/{ticket['id']}", "staff")
         assert stored.status_code == 200, f"ticket {ticket['number']} was acknowledged but lost"
         assert stored.json()["number"] == ticket["number"]
     # A kiosk whose request was cut off retries with the same key: it gets one ticket, never two.
     for key in unanswered:
         retry = requests.post(
-            f"{server.url}{V1}/tickets", json={"service": "aufenthalt", "language": "de"}, timeout=10,
+            f"{server.url}{V1}/tickets",
+            json={"service": "aufenthalt", "language": "de"},
+            timeout=10,
             headers={"Authorization": f"Bearer {server.tokens['kiosk']}", "Idempotency-Key": key},
         )
         assert retry.status_code in (200, 201)
