@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
@@ -105,6 +106,7 @@ class PinButton(KioskButton):
 
 
 class ConcernButton(KioskButton):
+    row_height = NumericProperty(0)  # cards side by side share one height
     service_id = StringProperty("")
     name = StringProperty("")
     line1 = StringProperty("")
@@ -166,11 +168,51 @@ class ConcernScreen(BoxLayout, KioskScreen):
     back_label = StringProperty("")
     rtl = BooleanProperty(False)
 
+    #: Cards shrink (down to this factor) when long names in a tall script would not fit the screen.
+    MIN_CARD_SCALE = 0.6
+    card_scale = NumericProperty(1.0)
+
     def __init__(self, controller, **kwargs) -> None:
         self.controller = controller
+        self._language = ""
         super().__init__(**kwargs)
+        self._fit_later = Clock.create_trigger(self._fit, 0)
+        self.bind(size=self._refit)
+
+    def _refit(self, *_args) -> None:
+        self.card_scale = 1.0
+        self._fit_later()
+
+    def _fit(self, *_args) -> None:
+        """Equal heights for cards in a row, then shrink the cards until the back button stays on screen."""
+        grid = self.ids.cards
+        cards = list(grid.children)
+        if not cards:
+            return
+        columns = grid.cols or 1
+        tallest = max(card.ids.box.height + 48 * card.scale for card in cards)
+        for card in cards:
+            card.row_height = tallest if columns > 1 else 0
+        rows = -(-len(cards) // columns)
+        needed = rows * tallest + (rows - 1) * grid.spacing[1]
+        fixed = self.padding[1] + self.padding[3] + self.ids.title.height + 130 * self.scale
+        fixed += self.ids.message.height + 3 * self.spacing
+        available = self.height - fixed
+        if needed > available and self.card_scale > self.MIN_CARD_SCALE:
+            self.card_scale = max(self.MIN_CARD_SCALE, self.card_scale * available / needed * 0.97)
+            self._fit_later()
+
+    def on_card_scale(self, _instance, value: float) -> None:
+        for card in self.ids.cards.children:
+            card.scale = self.scale * value
+
+    def on_scale(self, _instance, value: float) -> None:
+        self.on_card_scale(self, self.card_scale)
 
     def show(self, view: ConcernsView) -> None:
+        if view.language != self._language:
+            self._language = view.language
+            self.card_scale = 1.0
         self.rtl = view.rtl
         self.title = view.title
         self.back_label = view.back_label
@@ -190,9 +232,9 @@ class ConcernScreen(BoxLayout, KioskScreen):
                 line2=line2,
                 available=card.available,
                 rtl=view.rtl,
-                scale=self.scale,
+                scale=self.scale * self.card_scale,
             )
-            button.disabled = view.busy_service is not None and card.service_id != view.busy_service
+            button.ids.box.bind(height=lambda *_a: self._fit_later())
             if card.available:
                 button.bind(on_release=lambda b: self.controller.choose_service(b.service_id))
             grid.add_widget(button)
@@ -290,6 +332,7 @@ class StaffPinScreen(BoxLayout, KioskScreen):
     prompt = StringProperty("")
     entered = NumericProperty(0)
     wrong = BooleanProperty(False)
+    cancel_label = StringProperty("")
 
     def __init__(self, controller, **kwargs) -> None:
         self.controller = controller
@@ -299,19 +342,23 @@ class StaffPinScreen(BoxLayout, KioskScreen):
         self.prompt = view.prompt
         self.entered = view.entered
         self.wrong = view.wrong
-        keys = self.ids.keys
+        keys = self.ids.keypad
         if keys.children:
             return
-        for key in ["1", "2", "3", "4", "5", "6", "7", "8", "9", view.cancel_label, "0", view.ok_label]:
+        self.cancel_label = view.cancel_label
+        for key in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", view.ok_label]:
             button = PinButton(label=key, scale=self.scale)
             self.bind(scale=button.setter("scale"))
-            if key == view.cancel_label:
-                button.bind(on_release=lambda _b: self.controller.pin_cancel())
+            if key == "C":
+                button.bind(on_release=lambda _b: self.controller.pin_clear())
             elif key == view.ok_label:
                 button.bind(on_release=lambda _b: self.controller.pin_submit())
             else:
                 button.bind(on_release=lambda b: self.controller.pin_digit(b.label))
             keys.add_widget(button)
+
+    def cancel(self) -> None:
+        self.controller.pin_cancel()
 
 
 SCREEN_TYPES = (StartScreen, ConcernScreen, TicketScreen, OutOfServiceScreen, StaffPinScreen)
