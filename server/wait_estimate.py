@@ -42,6 +42,8 @@ def estimate_wait(people_ahead: int, service_minutes: float, counter_capacity: f
     if counter_capacity <= 0:
         return None
     per_person = service_minutes / counter_capacity
-    low = math.floor(people_ahead * per_person * LOW_FACTOR)
-    high = math.ceil((people_ahead + 1) * per_person * HIGH_FACTOR)
+    # Everyone ahead, plus on average half of the visit now under way at the counter.
+    expected = (people_ahead + 0.5) * per_person
+    low = math.floor(expected * LOW_FACTOR)
+    high = math.ceil(expected * HIGH_FACTOR)
     return WaitEstimate(low_min=low, high_min=max(high, low + 1))

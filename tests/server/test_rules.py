@@ -161,8 +161,13 @@ class TestWaitEstimate:
         assert one.low_min <= 90 <= one.high_min
         assert three.low_min <= 30 <= three.high_min
 
-    def test_first_in_line_waits_little(self):
-        assert estimate_wait(0, 15, 1).low_min == 0
+    def test_first_in_line_waits_less_than_one_visit(self):
+        first = estimate_wait(0, 15, 1)
+        assert first.low_min < first.high_min <= 15
+
+    def test_the_range_is_narrow_enough_to_plan_with(self):
+        estimate = estimate_wait(9, 10, 1)
+        assert estimate.high_min <= 1.6 * estimate.low_min
 
     def test_learning_pulls_towards_observed_visits_but_is_not_swung_by_one(self):
         assert learned_service_minutes(10, []) == 10
