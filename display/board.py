@@ -175,7 +175,8 @@ class Board:
         self._service_event = {sid: floor for sid in self._services}
         announcements: list[Announcement] = []
         snapshot_numbers: set[str] = set()
-        entries = [c for c in board.get("calls") or [] if isinstance(c, dict) and c.get("number")]
+        entries = [c for c in board.get("calls") or []
+                   if isinstance(c, dict) and c.get("number") and c.get("status") not in _OFF_BOARD_STATUSES]
         for entry in reversed(entries):  # oldest first, so newer calls get the higher sequence
             if not self._shows_counter(entry.get("counter")):
                 continue

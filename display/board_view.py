@@ -15,6 +15,7 @@ from typing import Any
 from babel.dates import format_date
 
 from display.board import Board, Call
+from display.counter_label import counter_label
 from wartemarke import ASSETS
 from wartemarke.i18n import gettext_for, is_rtl
 from wartemarke.rtl import shape
@@ -109,7 +110,7 @@ def view_board(board: Board, *, language: str, now: datetime, notice: str | dict
     calls = board.calls
 
     def line(call: Call) -> CallLine:
-        return CallLine(call.number, call.counter_name, board.is_highlighted(call))
+        return CallLine(call.number, counter_label(call.counter_name), board.is_highlighted(call))
 
     if isinstance(notice, dict):
         notice_text = notice.get(language) or notice.get("de") or next(iter(notice.values()), "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from display.counter_label import counter_number
 from wartemarke.i18n import gettext_for
 
 #: espeak-ng voice per site language (espeak-ng's own names; `en` alone is a robotic default).
@@ -33,9 +34,10 @@ def spoken_number(number: str) -> str:
 
 
 def callout_sentence(number: str, counter_name: str, language: str) -> str:
-    """One sentence to speak; a counter named like "5" is said as "counter 5", a name as itself."""
+    """One sentence to speak; "Schalter 5" or "5" is said as "counter 5" in the language, a name as itself."""
     _ = gettext_for("display", language)
     spoken = spoken_number(number)
-    if counter_name[:1].isdigit():
-        return _("Number {number}, please go to counter {counter}.").format(number=spoken, counter=counter_name)
-    return _("Number {number}, please go to {place}.").format(number=spoken, place=counter_name)
+    counter = counter_number(counter_name)
+    if counter is not None:
+        return _("Number {number}, please go to counter {counter}.").format(number=spoken, counter=counter)
+    return _("Number {number}, please go to {place}.").format(number=spoken, place=counter_name.strip())

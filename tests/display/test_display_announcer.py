@@ -106,3 +106,9 @@ def test_spoken_numbers_drop_leading_zeros_and_split_the_prefix():
 def test_named_counters_are_said_as_named():
     assert callout_sentence("A003", "Raum 2.14", "de") == "Nummer A 3, bitte zu Raum 2.14."
     assert callout_sentence("A003", "3", "ar") == "الرقم A 3، يرجى التوجه إلى الشباك 3."
+
+
+def test_a_counter_called_schalter_5_is_said_as_counter_5_in_every_language():
+    assert callout_sentence("N017", "Schalter 5", "de") == "Nummer N 17, bitte zu Schalter 5."
+    assert callout_sentence("N017", "Schalter 5", "uk") == "Номер N 17, підійдіть, будь ласка, до віконця 5."
+    assert callout_sentence("N017", "Raum 2.14", "en") == "Number N 17, please go to Raum 2.14."
