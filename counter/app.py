@@ -56,6 +56,8 @@ class CounterApp(App):
             wedge = KeyboardWedge(config.scanner.max_key_gap_ms / 1000, config.scanner.min_length)
         self.keys = KeyRouter(config.shortcuts.model_dump(), wedge)
         self.screen: CounterScreen | None = None
+        self._ticker: Any = None
+        self._stopping = False
 
     # ------------------------------------------------------------------ Kivy lifecycle
 
@@ -74,11 +76,14 @@ class CounterApp(App):
         threading.Thread(target=self._listen, name="counter-events", daemon=True).start()
         if self.settings.scanner.kind == "serial":
             self._start_serial_scanner()
-        Clock.schedule_interval(self._every_few_seconds, RETRY_SECONDS)
+        self._ticker = Clock.schedule_interval(self._every_few_seconds, RETRY_SECONDS)
         return self.screen
 
     def on_stop(self) -> None:
+        self._stopping = True
         Window.unbind(on_key_down=self._key_down, on_textinput=self._text_input)
+        if self._ticker is not None:
+            self._ticker.cancel()
         if self._stream is not None:
             self._stream.close()
         if self._scanner is not None:
@@ -96,6 +101,8 @@ class CounterApp(App):
 
     def submit(self, function: Any, *args: Any) -> None:
         """Run a controller call on the worker thread (never on the UI thread)."""
+        if self._stopping:
+            return
         try:
             self._worker.submit(self._run, function, *args)
         except RuntimeError:

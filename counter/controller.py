@@ -118,6 +118,7 @@ class CounterController:
         self.notice: Notice | None = None
         self.offline = False
         self._opened = False
+        self._shift_over = False
 
     # ----------------------------------------------------------------- start and end of a shift
 
@@ -144,6 +145,7 @@ class CounterController:
 
     def close(self) -> None:
         """Close the counter on the server at the end of the shift; a server that is gone is fine."""
+        self._shift_over = True  # a late event or timer must not reopen the counter
         if self._opened and self.counter_id is not None:
             try:
                 self._client.close_counter(self.counter_id)
@@ -163,6 +165,8 @@ class CounterController:
                 else:
                     self._adopt_counter(self._client.counter(self.counter_id))
 
+        if self._shift_over:
+            return False
         if self.phase == "signing_in":
             return self.sign_in()
         return self._attempt(reload)
@@ -178,7 +182,8 @@ class CounterController:
             self._say("error", refusal)
             return
         if action == "call_next":
-            self._attempt(self._call_next)
+            if self._attempt(self._call_next):
+                self._recount()
             return
         assert self.current is not None
         ticket_id = self.current["id"]
@@ -187,10 +192,12 @@ class CounterController:
             if not service:
                 self._say("error", self._("Choose the concern to transfer the ticket to."))
                 return
-            self._attempt(lambda: self._transfer(ticket_id, number, service), ticket_id)
+            if self._attempt(lambda: self._transfer(ticket_id, number, service), ticket_id):
+                self._recount()
             return
         method = getattr(self._client, action)
-        self._attempt(lambda: self._after_step(action, method(ticket_id)), ticket_id)
+        if self._attempt(lambda: self._after_step(action, method(ticket_id)), ticket_id):
+            self._recount()
 
     def scan(self, code: str) -> None:
         """Show the ticket behind a scanned code, or say plainly why there is none."""
@@ -225,7 +232,8 @@ class CounterController:
             self._after_step("call", self._client.call(scanned["id"], self.counter_id))
             self.scanned = None
 
-        self._attempt(call, scanned["id"])
+        if self._attempt(call, scanned["id"]):
+            self._recount()
 
     def dismiss_scanned(self) -> None:
         self.scanned = None
@@ -248,14 +256,15 @@ class CounterController:
         self._changed()
 
     def connection_changed(self, connected: bool) -> None:
-        """The event stream lost or regained the server."""
-        if connected:
-            # Events may have been missed while the stream was down: re-read what the screen shows.
-            if self.offline or self.phase == "serving":
-                self.refresh()
-        elif not self.offline:
-            self.offline = True
-            self._changed()
+        """The event stream came up or went down: ask the server itself what is true.
+
+        A stream may drop while requests still work (or be refused for the token), and it may come
+        back before the server answers everything; only a failed request shows the banner. After a
+        reconnect events may have been missed, so everything on screen is read again.
+        """
+        if connected and not self.offline and self.phase != "serving":
+            return
+        self.refresh()
 
     # ----------------------------------------------------------------- what the screen shows
 
@@ -294,6 +303,14 @@ class CounterController:
     def _load_office(self) -> None:
         self.services = {s["id"]: s for s in self._client.services()}
         self.counters = self._client.counters()
+
+    def _recount(self) -> None:
+        """Fresh waiting counts after a step, shown after the step itself (events may be late or off)."""
+        try:
+            self.services = {s["id"]: s for s in self._client.services()}
+        except ApiError:
+            return  # the step succeeded; the counts follow with the next event or refresh
+        self._changed()
 
     def _adopt_counter(self, counter: Mapping[str, Any]) -> None:
         self.counter_name = str(counter.get("name") or counter.get("id") or "")

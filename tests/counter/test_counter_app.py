@@ -1,0 +1,84 @@
+"""The whole counter app (screen, worker thread, keys, event stream) against a real server.
+
+The app's root widget is put into the shared offscreen Window instead of App.run(), so this test
+can live in one process with the other apps' tests.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from client import QueueClient
+from counter.config import CounterConfig
+
+pytestmark = pytest.mark.kivy
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "counter"
+F2, ENTER = 283, 13
+
+
+def pump(condition, timeout: float = 15.0) -> None:
+    """Run Kivy's loop until `condition()` holds (the worker thread answers asynchronously)."""
+    from kivy.base import EventLoop
+
+    EventLoop.ensure_window()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the screen did not change in time"
+        EventLoop.idle()
+        time.sleep(0.01)
+    EventLoop.idle()
+
+
+def test_clerk_calls_with_f2_and_scans_with_a_wedge_scanner(live_server, tmp_path):
+    from kivy.core.window import Window
+
+    from counter.app import CounterApp
+
+    token_file = tmp_path / "staff.token"
+    token_file.write_text(live_server.tokens["staff"])
+    config = CounterConfig.model_validate({
+        "server": {"url": live_server.url, "token_file": str(token_file)},
+        "counter": {"id": "2", "language": "de"},
+        "scanner": {"kind": "keyboard"},
+    })
+    kiosk = QueueClient(live_server.url, live_server.tokens["kiosk"])
+    first = kiosk.issue_ticket("notfall", "uk")
+    second = kiosk.issue_ticket("aufenthalt", "ar")
+    app = CounterApp(config, config.read_token())
+    closed = []
+    close_counter = app.client.close_counter
+    app.client.close_counter = lambda counter_id: closed.append(close_counter(counter_id))
+    screen = app.build()
+    old_size = Window.size
+    Window.size = (1280, 800)
+    Window.add_widget(screen)
+    try:
+        pump(lambda: screen.ids.stages.current == "serving")
+        assert screen.ids.title.text == "Schalter 2"
+        Window.dispatch("on_key_down", F2, 0, None, [])
+        pump(lambda: screen.ids.current_number.text == first["number"])
+        assert not screen._buttons["start"].disabled and screen._buttons["call_next"].disabled
+        pump(lambda: app.controller.view().waiting[0].waiting == 0)  # N001 no longer waits
+
+        for ch in second["code"]:  # a wedge scanner types the code at machine speed
+            Window.dispatch("on_textinput", ch)
+        Window.dispatch("on_key_down", ENTER, 0, None, [])
+        pump(lambda: screen.has_scanned)
+        assert screen.ids.scanned_number.text == second["number"]
+        pump(lambda: True)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        screen.export_to_png(str(SHOTS / "live-de.png"))
+
+        Window.dispatch("on_key_down", 286, 0, None, [])  # F5: finish
+        pump(lambda: screen.ids.current_number.text == "")
+        assert kiosk.status(first["code"].rsplit("/", 1)[1])["status"] == "done"
+    finally:
+        Window.remove_widget(screen)
+        Window.size = old_size
+        app.on_stop()
+        kiosk.close()
+    # Closed on exit (the server may still count it as open for a while after its last call).
+    assert [counter["id"] for counter in closed] == ["2"]
