@@ -33,6 +33,10 @@ class DisplayApp(App):
         self.feed: LiveFeed | None = None
         self.announcer: Announcer | None = None
 
+    def load_kv(self, filename: str | None = None) -> bool:
+        """No automatic `display.kv`: board_screen loads it once, for the tests' shared process too."""
+        return False
+
     def build(self) -> BoardScreen:
         config = self.display_config
         screen = BoardScreen(history=config.board.history)

@@ -53,5 +53,9 @@ def main(argv: list[str]) -> int:
     Config.set("kivy", "exit_on_escape", "1" if args.windowed else "0")
     from display.app import DisplayApp
 
-    DisplayApp(config, token).run()
+    app = DisplayApp(config, token)
+    try:
+        app.run()
+    except KeyboardInterrupt:  # Ctrl-C (e.g. ending `make demo`): close the stream, finish the call-out
+        app.on_stop()
     return 0
