@@ -7,6 +7,8 @@ kiosk into a shared window; `KioskApp` is the thin Kivy App that `wartemarke kio
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from kivy.app import App
@@ -45,6 +47,7 @@ class KioskRuntime:
         probe: QueueApi | None = None,
         printer: TicketPrinter | None | Any = ...,
         events: bool = True,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         from client import QueueClient
 
@@ -65,6 +68,7 @@ class KioskRuntime:
             scheduler=ClockScheduler(),
             settings=config.kiosk,
             printer_problem=problem,
+            **({"now": now} if now else {}),
         )
         load_layout()
         self.root = KioskRoot(self.controller)

@@ -1,60 +1,9 @@
-"""Fixtures for the kiosk tests: a controller wired to fakes that the test drives step by step."""
+"""Fixtures for the kiosk tests."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-from kiosk_fakes import FakeApi, FakePrinter, FakeScheduler, ManualRunner
-
-from kiosk.config import KioskSection
-from kiosk.controller import KioskController
-
-BERLIN = ZoneInfo("Europe/Berlin")
-#: Saturday 21 November 2026, 10:00 in Düsseldorf.
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=BERLIN)
-
-
-@dataclass
-class Rig:
-    controller: KioskController
-    api: FakeApi
-    printer: FakePrinter
-    runner: ManualRunner
-    scheduler: FakeScheduler
-    views: list
-
-    @property
-    def view(self):
-        return self.views[-1]
-
-    def settle(self) -> None:
-        """Let every background job finish (as if the network and printer were instant)."""
-        self.runner.run_all()
-
-
-def make_rig(printer: FakePrinter | None = None, api: FakeApi | None = None, **settings) -> Rig:
-    api = api or FakeApi()
-    printer = printer if printer is not None else FakePrinter()
-    runner = ManualRunner()
-    scheduler = FakeScheduler()
-    keys = iter(f"key-{n}" for n in range(1, 1000))
-    section = KioskSection(staff_pin="2468", office_name="Amt für Migration", **settings)
-    controller = KioskController(
-        api=api,
-        printer=printer,
-        runner=runner,
-        scheduler=scheduler,
-        settings=section,
-        clock=scheduler.clock,
-        now=lambda: NOW,
-        new_key=lambda: next(keys),
-    )
-    views: list = []
-    controller.on_view = views.append
-    return Rig(controller, api, printer, runner, scheduler, views)
+from kiosk_rig import Rig, make_rig
 
 
 @pytest.fixture

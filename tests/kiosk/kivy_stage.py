@@ -57,6 +57,7 @@ def shoot(root: Widget, name: str) -> Path:
 
 def tap(widget: Widget) -> None:
     """A finger down and up on the middle of `widget`, through the window like a real touch."""
+    frames(3)  # a screen that just appeared is laid out on the next frames
     x, y = widget.to_window(*widget.center)
     touch = UnitTestTouch(x, y)
     touch.touch_down()

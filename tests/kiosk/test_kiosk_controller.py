@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import make_rig
 from kiosk_fakes import FakeApi, FakePrinter, QuotaExhausted, RateLimited, service
+from kiosk_rig import make_rig
 
 from kiosk.views import PrintState, Screen
 from printer.status import PrinterStatus

@@ -8,8 +8,8 @@ touch targets too small, Arabic drawn unshaped or left-aligned.
 from __future__ import annotations
 
 import pytest
-from conftest import make_rig
 from kiosk_fakes import FakeApi, service
+from kiosk_rig import make_rig
 from kivy_stage import LANDSCAPE, PORTRAIT, find, frames, resize, shoot, staged, tap, tap_at
 
 from kiosk.screens import ConcernButton, KioskButton, KioskLabel, KioskRoot, LanguageButton, load_layout
