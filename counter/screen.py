@@ -52,6 +52,7 @@ class CounterScreen(BoxLayout):
         self._transfer_targets: tuple[tuple[str, str], ...] = ()
         self._picker: ModalView | None = None
         self._buttons: dict[str, Widget] = {}
+        self._shown_waiting: tuple = ()
         for action in ACTIONS:
             button = Factory.CounterButton()
             button.bind(on_release=lambda _btn, a=action: self._pressed(a))
@@ -174,6 +175,9 @@ class CounterScreen(BoxLayout):
         ids.dismiss_scanned.text = self._t(_("Close"))
 
     def _show_waiting(self, view: CounterView) -> None:
+        if view.waiting == self._shown_waiting:
+            return  # rebuilding labels costs a frame; most redraws change something else
+        self._shown_waiting = view.waiting
         rows = self.ids.waiting_rows
         rows.clear_widgets()
         for row in view.waiting:
