@@ -169,9 +169,13 @@ class EventStream:
 
     def _read(self, response: requests.Response) -> Iterator[Event]:
         parser = SseParser()
+        read1 = getattr(response.raw, "read1", None)
+        if read1 is None:  # would otherwise look like an endless series of dead connections
+            raise RuntimeError("EventStream needs urllib3 >= 2.3 (HTTPResponse.read1 and shutdown)")
         while not self._closed.is_set():
             try:
-                chunk = response.raw.read1(_READ_SIZE, decode_content=True)
+                # read1 returns whatever has arrived; read(n) would wait for n bytes or the end.
+                chunk = read1(_READ_SIZE, decode_content=True)
             except Exception as exc:  # silence timeout, reset, shutdown: all mean "reconnect"
                 if not self._closed.is_set():
                     log.info("event stream: connection lost or silent for %ss (%s)", self.silence_timeout, exc)
