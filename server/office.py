@@ -85,20 +85,28 @@ class Office:
             self._write_lock.acquire()
         try:
             with self.engines.write.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    self._serialise_site_writers(connection)
                 yield connection
         finally:
             if self._write_lock is not None:
                 self._write_lock.release()
         self.on_commit()
 
+    def _serialise_site_writers(self, connection: Connection) -> None:
+        """PostgreSQL: give one site's writers, in every process, what BEGIN IMMEDIATE gives SQLite.
+
+        Writers of several processes would otherwise run side by side at READ COMMITTED: two
+        counters pressing call-next at once would both pick the head of the queue, and event ids
+        could become visible out of order (a subscriber that has read id 8 would never see a 7
+        committed a moment later). A transaction-scoped lock per site, taken first, rules out both
+        and cannot deadlock with row locks. (Not `connection.info`: that outlives the transaction.)
+        """
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(site)s))", {"site": self.site.id})
+        # Delivered only at commit: wakes the event hubs of every server process (LISTEN in pg_notify).
+        connection.exec_driver_sql("SELECT pg_notify('wartemarke_events', '')")
+
     def _emit(self, connection: Connection, name: str, data: dict[str, Any]) -> None:
-        if connection.dialect.name == "postgresql" and not connection.info.get("event_lock"):
-            # Event ids must become visible in id order, or a subscriber that has read id 8 would
-            # never see a 7 committed a moment later. One lock per site orders its writers.
-            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(site)s))", {"site": self.site.id})
-            # Delivered at commit: wakes the event hubs of every server process (LISTEN in pg_notify).
-            connection.exec_driver_sql("SELECT pg_notify('wartemarke_events', '')")
-            connection.info["event_lock"] = True
         connection.execute(
             insert(events).values(
                 site_id=self.site.id,

@@ -170,3 +170,7 @@ def live_server(server_factory) -> LiveServer:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# A real PostgreSQL server for the suites that run on both backends (tests/pg_cluster.py).
+from tests.pg_cluster import postgres_cluster, postgres_url  # noqa: E402, F401
