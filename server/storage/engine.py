@@ -37,6 +37,10 @@ class DatabaseUrlError(ValueError):
     """A --db / WARTEMARKE_DB value the server cannot use."""
 
 
+class DatabaseUnreachable(DatabaseUrlError):
+    """The --db URL is well-formed, but nothing answers there (server down, wrong port, no such database)."""
+
+
 def normalise_url(url: str) -> str:
     """Accept the URLs operators type (`postgresql://…`) and pick the psycopg 3 driver."""
     try:

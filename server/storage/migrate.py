@@ -10,6 +10,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from server.storage.engine import DatabaseUnreachable
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # Any constant works; it only has to be the same in every process of every version.
@@ -43,7 +46,19 @@ def _exclusive(engine: Engine):
                 connection.commit()
 
 
+def _check_reachable(engine: Engine) -> None:
+    """Say which database does not answer, in one line, before anything else tries it."""
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnreachable(f"--db: cannot connect to {where}: {reason}") from None
+
+
 def upgrade(engine: Engine) -> None:
+    _check_reachable(engine)
     config = alembic_config()
     with _exclusive(engine) as connection:
         config.attributes["connection"] = connection

@@ -45,3 +45,11 @@ def office(request, tmp_path_factory) -> Iterator[list[LiveServer]]:
     finally:
         for server in servers:
             server.kill()
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def empty_db_url(request, tmp_path: Path) -> str:
+    """A database nobody has touched yet: a fresh PostgreSQL database, or a SQLite path."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/empty.db"
+    return request.getfixturevalue("postgres_url")
