@@ -187,8 +187,20 @@ class EventStream:
             self._backoff.reset()  # bytes arrived: this server works, reconnect quickly next time
             for message in parser.feed(chunk):
                 event = self._event_from(message)
-                if event is not None and not self._closed.is_set():
+                if self._closed.is_set():
+                    return
+                if event is not None:
                     yield event
+            self._adopt_position(parser.last_event_id)
+
+    def _adopt_position(self, last_event_id: str) -> None:
+        """Take over an `id:` sent without data, as EventSource does.
+
+        A server may announce the current position that way when a client connects; a stream that
+        has not yet seen an event then still resumes at the right place after a restart.
+        """
+        if last_event_id.isascii() and last_event_id.isdigit() and int(last_event_id) != self.last_event_id:
+            self.last_event_id = int(last_event_id)
 
     def _event_from(self, message: SseMessage) -> Event | None:
         """The app-facing Event, or None for a message that breaks the contract (logged, skipped)."""

@@ -86,6 +86,19 @@ def test_a_silent_connection_is_replaced_and_resumes_after_the_last_event(stub) 
     assert runner.stream.last_event_id == 42
 
 
+def test_an_id_without_data_sets_the_position_to_resume_from(stub) -> None:
+    # A server may announce where the stream stands; a display that saw no event yet resumes there.
+    stub.reply(
+        event_stream(b": connected\n\nid: 77\n\n", then="end"),
+        event_stream(sse(78, "ticket.issued", {"number": "N078"}), then="silent"),
+    )
+    runner = StreamRunner(make_stream(stub.url))
+    (event,) = runner.take(1)
+    runner.stop()
+    assert event.id == 78
+    assert stub.requests[1].headers["Last-Event-ID"] == "77"
+
+
 def test_comments_keep_a_quiet_connection_alive(stub) -> None:
     # Pings more often than the silence timeout: the first connection must be kept.
     pings = [piece for _ in range(6) for piece in (0.1, b": ping\n\n")]
