@@ -61,6 +61,9 @@ class CounterApp(App):
 
     # ------------------------------------------------------------------ Kivy lifecycle
 
+    def load_kv(self, filename: str | None = None) -> None:
+        """Nothing: Kivy would load counter.kv again by the app's name; the screen loads it once."""
+
     def build(self) -> CounterScreen:
         language = self.settings.counter.language
         self.screen = CounterScreen(language, self._, self.settings.shortcuts.model_dump())
@@ -80,6 +83,8 @@ class CounterApp(App):
         return self.screen
 
     def on_stop(self) -> None:
+        if self._stopping:
+            return  # Kivy dispatches on_stop again when run() returns after stop()
         self._stopping = True
         Window.unbind(on_key_down=self._key_down, on_textinput=self._text_input)
         if self._ticker is not None:
@@ -92,6 +97,7 @@ class CounterApp(App):
         closing = self._worker.submit(self.controller.close)
         try:
             closing.result(timeout=8)
+            log.info("counter %s closed on the server", self.controller.counter_id)
         except Exception as exc:  # quitting must never hang or crash
             log.warning("could not close the counter: %s", exc)
         self._worker.shutdown(wait=False, cancel_futures=True)

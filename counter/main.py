@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 
 from wartemarke.config_file import ConfigError
@@ -45,9 +46,19 @@ def main(argv: list[str] | None = None) -> int:
         Config.set("graphics", "height", height)
     else:
         Config.set("graphics", "fullscreen", "auto")
+    from kivy.clock import Clock
+
     from counter.app import CounterApp
 
-    CounterApp(config, token).run()
+    app = CounterApp(config, token)
+
+    def stop_gently(_signum: int, _frame: object) -> None:
+        # Through Kivy's loop, so on_stop runs and the counter is closed on the server.
+        Clock.schedule_once(lambda _dt: app.stop())
+
+    signal.signal(signal.SIGTERM, stop_gently)
+    signal.signal(signal.SIGINT, stop_gently)
+    app.run()
     return 0
 
 
