@@ -38,6 +38,11 @@ def never_reached_server(exc: requests.RequestException) -> bool:
     return any(isinstance(cause, (ConnectionRefusedError, socket.gaierror)) for cause in _causes(exc))
 
 
+def timed_out(exc: BaseException) -> bool:
+    """True when a socket timeout is behind `exc` (for a stream: the server went silent)."""
+    return any(isinstance(cause, TimeoutError) for cause in _causes(exc))
+
+
 def describe_failure(exc: requests.RequestException, base_url: str, read_timeout: float | None) -> str:
     """A sentence for the log and the out-of-service screen's details."""
     if isinstance(exc, requests.ConnectTimeout):

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import requests
 
 from client.backoff import Backoff
-from client.connection_failure import describe_failure
+from client.connection_failure import describe_failure, timed_out
 from client.errors import error_from_response, parse_retry_after
 from client.event import Event
 from client.sse_parser import SseMessage, SseParser
@@ -177,8 +177,12 @@ class EventStream:
                 # read1 returns whatever has arrived; read(n) would wait for n bytes or the end.
                 chunk = read1(_READ_SIZE, decode_content=True)
             except Exception as exc:  # silence timeout, reset, shutdown: all mean "reconnect"
-                if not self._closed.is_set():
-                    log.info("event stream: connection lost or silent for %ss (%s)", self.silence_timeout, exc)
+                if self._closed.is_set():
+                    return
+                if timed_out(exc):
+                    log.info("event stream: silent for %s s, taking the connection for dead", self.silence_timeout)
+                else:
+                    log.info("event stream: connection lost (%s)", exc)
                 return
             if not chunk:
                 if not self._closed.is_set():
