@@ -45,6 +45,7 @@ demo: setup
 bench: setup
 	$(PY) bench/ticket_issue.py
 	$(PY) bench/event_fanout.py
+	$(PY) bench/print_size.py
 
 clean:
 	rm -rf var artifacts .pytest_cache
