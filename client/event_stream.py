@@ -70,7 +70,9 @@ class EventStream:
         self.on_state = on_state
         self.silence_timeout = silence_timeout
         self.connect_timeout = connect_timeout
-        self._backoff = backoff or Backoff(initial=0.5, maximum=30.0)
+        # A 10 s cap: after an outage a display is back within 10 s of the server; a few dozen
+        # devices asking every 10 s are no load at all.
+        self._backoff = backoff or Backoff(initial=0.5, maximum=10.0)
         self._state: bool | None = None  # None until the first attempt has an outcome
         self._closed = threading.Event()
         self._response_lock = threading.Lock()
