@@ -208,8 +208,7 @@ def test_a_stream_resumes_from_a_stored_event_id(live_server) -> None:
     assert replayed == numbers
 
 
-@pytest.mark.parametrize(("role", "error_type"), [(None, Unauthorized), ("kiosk", Forbidden)])
-def test_the_stream_raises_a_rejected_token(live_server, role, error_type) -> None:
-    token = live_server.tokens[role] if role else "wm_revoked"
-    with pytest.raises(error_type):
-        next(EventStream(live_server.url, token).events())
+def test_the_stream_raises_a_rejected_token(live_server) -> None:
+    # (403 is covered against the stub: which roles may subscribe is the server's choice.)
+    with pytest.raises(Unauthorized, match="unknown or has been revoked|token"):
+        next(EventStream(live_server.url, "wm_revoked").events())
