@@ -163,25 +163,30 @@ class Office:
             select(service_settings.c.service_id, service_settings.c.enabled).where(service_settings.c.site_id == site)
         ):
             snap.enabled[row.service_id] = row.enabled
-        snap.open_counters = {
-            row.counter_id
+        # A counter is open when its app said so, or when it called someone recently, unless its
+        # app closed it after that call.
+        states = {
+            row.counter_id: (row.open, row.changed_at)
             for row in connection.execute(
-                select(counter_states.c.counter_id).where(counter_states.c.site_id == site, counter_states.c.open)
-            )
-        }
-        snap.open_counters |= {
-            row.counter_id
-            for row in connection.execute(
-                select(tickets.c.counter_id)
-                .where(
-                    tickets.c.site_id == site,
-                    tickets.c.day == day,
-                    tickets.c.called_at >= to_db(now - RECENT_ACTIVITY),
-                    tickets.c.counter_id.is_not(None),
+                select(counter_states.c.counter_id, counter_states.c.open, counter_states.c.changed_at).where(
+                    counter_states.c.site_id == site
                 )
-                .distinct()
             )
         }
+        snap.open_counters = {counter_id for counter_id, (is_open, _) in states.items() if is_open}
+        for row in connection.execute(
+            select(tickets.c.counter_id, func.max(tickets.c.called_at).label("last_call"))
+            .where(
+                tickets.c.site_id == site,
+                tickets.c.day == day,
+                tickets.c.called_at >= to_db(now - RECENT_ACTIVITY),
+                tickets.c.counter_id.is_not(None),
+            )
+            .group_by(tickets.c.counter_id)
+        ):
+            state = states.get(row.counter_id)
+            if state is None or state[0] or state[1] < row.last_call:
+                snap.open_counters.add(row.counter_id)
         for row in connection.execute(
             select(tickets.c.service_id, tickets.c.called_at, tickets.c.started_at, tickets.c.finished_at).where(
                 tickets.c.site_id == site, tickets.c.day == day, tickets.c.status == TicketStatus.DONE

@@ -15,19 +15,24 @@ from server.event_hub import EventHub
 from server.storage.token_store import Device
 
 router = APIRouter(prefix="/api/v1", tags=["display"])
-Display = Annotated[Device, Depends(requires("display"))]
+# Kiosks (remaining slots), counters (waiting counts) and displays all follow the events; they carry
+# numbers, services and counters, nothing about anyone.
+Subscriber = Annotated[Device, Depends(requires())]
 
 
 @router.get("/board", response_model=models.Board, responses=ERRORS)
-def board(request: Request, device: Display) -> dict[str, Any]:
+def board(request: Request, device: Subscriber) -> dict[str, Any]:
     """Recent calls (newest first) and every service's figures."""
     return office_of(request, device).board()
 
 
 async def _sse(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
-    # Tell EventSource clients how soon to come back, and show we are alive at once.
-    yield b"retry: 2000\n: connected\n\n"
-    async for event in hub.subscribe(after_id):
+    # Tell clients how soon to come back, and show we are alive at once. A client that came without
+    # a position gets the current one (an id with no data), so that if the connection drops before
+    # the first event, it resumes from here and still misses nothing.
+    position = f"id: {hub.last_id}\n" if after_id is None else ""
+    yield f"retry: 2000\n{position}: connected\n\n".encode()
+    async for event in hub.subscribe(hub.last_id if after_id is None else after_id):
         if event is None:
             yield b": ping\n\n"
         else:
@@ -40,7 +45,7 @@ async def _sse(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
 )
 async def events(
     request: Request,
-    device: Display,
+    device: Subscriber,
     last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
     after: Annotated[
         int | None, Query(ge=0, description="like Last-Event-ID, for clients that cannot set headers")

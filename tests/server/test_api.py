@@ -217,7 +217,7 @@ ROLE_MATRIX = [
     ("POST", "/tickets/{id}/transfer", {"service": "ukraine"}, {"staff"}),
     ("POST", "/tickets/{id}/cancel", None, {"staff"}),
     ("POST", "/scan", {"code": "{code}", "counter": "2"}, {"staff"}),
-    ("GET", "/board", None, {"display"}),
+    ("GET", "/board", None, {"kiosk", "display", "staff"}),
     ("GET", "/counters", None, {"kiosk", "display", "staff"}),
     ("POST", "/counters/2/open", None, {"staff"}),
     ("POST", "/counters/2/close", None, {"staff"}),
@@ -253,9 +253,9 @@ class TestRoles:
                     assert response.status_code == 403, where
                     assert response.json()["error"] == "forbidden", where
 
-    def test_events_need_a_display_token(self, api_server):
-        assert call(api_server, "GET", f"{V1}/events", "kiosk").status_code == 403
+    def test_events_need_a_token(self, api_server):
         assert call(api_server, "GET", f"{V1}/events").status_code == 401
+        assert call(api_server, "GET", f"{V1}/events", headers={"Authorization": "Bearer nope"}).status_code == 401
 
     def test_health_and_status_need_no_token_and_openapi_is_published(self, api_server):
         assert call(api_server, "GET", f"{V1}/health").json() == {"status": "ok"}
@@ -411,6 +411,22 @@ class TestEvents:
         call(api_server, "POST", f"{V1}/counters/1/call-next", "staff")
         after = read_events(api_server.url, api_server.tokens["display"], count=2, last_event_id=seen[-1].id)
         assert after[0].name == "ticket.called"
+
+    def test_a_subscriber_without_position_is_told_the_current_one(self, api_server):
+        issue(api_server)
+        headers = {**api_server.headers("display"), "Accept": "text/event-stream"}
+        with requests.get(f"{api_server.url}{V1}/events", headers=headers, stream=True, timeout=10) as response:
+            opening = next(response.iter_lines(chunk_size=1, delimiter="\n\n", decode_unicode=True))
+        assert "id: 2" in opening.splitlines()
+
+    def test_a_closed_counter_no_longer_counts_for_the_wait_even_right_after_a_call(self, api_server):
+        issue(api_server, "einbuergerung")
+        issue(api_server, "einbuergerung")
+        call(api_server, "POST", f"{V1}/counters/4/call-next", "staff")
+        assert services(api_server)["einbuergerung"]["wait"] is not None
+        closed = call(api_server, "POST", f"{V1}/counters/4/close", "staff").json()
+        assert closed["open"] is False
+        assert services(api_server)["einbuergerung"]["wait"] is None
 
     def test_board_lists_newest_call_first(self, api_server):
         for _ in range(2):
