@@ -116,7 +116,9 @@ class CounterScreen(BoxLayout):
     def ask_transfer_target(self) -> None:
         """Transfer needs a concern: offer each as a big button."""
         self.close_popups()
-        popup = ModalView(size_hint=(0.6, None), auto_dismiss=True)
+        # Light card on a dimmed screen: dark text stays readable (the default panel is dark grey).
+        popup = ModalView(size_hint=(0.6, None), auto_dismiss=True, background="",
+                          background_color=(0.957, 0.965, 0.973, 1), overlay_color=(0, 0, 0, 0.6))
         box = BoxLayout(orientation="vertical", padding=20, spacing=12, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
         title = Factory.CounterLabel(text=self._t(self._("Transfer to which concern?")), font_size="24sp")
@@ -125,7 +127,7 @@ class CounterScreen(BoxLayout):
             button = Factory.CounterButton(text=self._t(concern), size_hint_y=None, height=72)
             button.bind(on_release=lambda _b, s=service_id: self._transfer_to(s))
             box.add_widget(button)
-        cancel = Factory.CounterButton(text=self._t(self._("Back")), size_hint_y=None, height=64)
+        cancel = Factory.CounterButton(text=self._t(self._("Back")), size_hint_y=None, height=64, quiet=True)
         cancel.bind(on_release=lambda _b: self.close_popups())
         box.add_widget(cancel)
         popup.height = 0

@@ -22,7 +22,7 @@ BASE = '[server]\nurl = "http://127.0.0.1:8000"\ntoken_file = "staff.token"\n'
 
 def test_the_shipped_config_loads():
     config = load_counter_config(ROOT / "config" / "counter.toml")
-    assert config.counter.id == "1" and config.scanner.kind == "keyboard"
+    assert config.counter.id == "2" and config.scanner.kind == "keyboard"
     assert config.server.token_file == (ROOT / "var" / "demo" / "counter.token").resolve()
 
 

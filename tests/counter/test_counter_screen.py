@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from counter_fakes import FakeQueue
+from counter_fakes import SERVICES, FakeQueue
 
 pytestmark = pytest.mark.kivy
 
@@ -117,8 +117,11 @@ def test_german_texts_come_from_the_catalog():
     assert "F2" in screen._buttons["call_next"].text
 
 
-def test_button_and_transfer_popup_reach_the_controller(window):
-    queue, controller, screen = build("de")
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_button_and_transfer_popup_reach_the_controller(window, language):
+    from counter.label_text import markup
+
+    queue, controller, screen = build(language)
     queue.issue("notfall")
     controller.sign_in()
     screen.bind(on_action=lambda _s, action, service=None: controller.perform(action, service))
@@ -126,13 +129,15 @@ def test_button_and_transfer_popup_reach_the_controller(window):
     screen._buttons["call_next"].dispatch("on_release")
     screen.render(controller.view(), "")
     assert controller.view().current.number == "N001"
+    ukraine = markup(SERVICES["ukraine"][1][language], language)
     window.add_widget(screen)
     try:
         screen._buttons["transfer"].dispatch("on_release")
         frames()
         popup = screen._picker
-        ukraine = next(w for w in popup.walk() if "Ukraine" in getattr(w, "text", "") and hasattr(w, "state"))
-        ukraine.dispatch("on_release")
+        popup.export_to_png(str(SHOTS / f"transfer-{language}.png"))
+        button = next(w for w in popup.walk() if getattr(w, "text", "") == ukraine and hasattr(w, "state"))
+        button.dispatch("on_release")
     finally:
         screen.close_popups()
         window.remove_widget(screen)
