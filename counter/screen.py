@@ -11,7 +11,8 @@ from pathlib import Path
 
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty
+from kivy.metrics import sp
+from kivy.properties import BooleanProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
@@ -35,8 +36,14 @@ def load_layout() -> None:
         _loaded = True
 
 
+#: The size the layout is drawn for; smaller windows (the demo's 800x600) scale everything down.
+DESIGN_SIZE = (1280, 800)
+
+
 class CounterScreen(BoxLayout):
     offline = BooleanProperty(False)
+    #: Font and fixed sizes relative to DESIGN_SIZE, so the same layout fits 800x600 and 1920x1080.
+    scale = NumericProperty(1.0)
     has_scanned = BooleanProperty(False)
     notice_is_error = BooleanProperty(False)
 
@@ -53,12 +60,15 @@ class CounterScreen(BoxLayout):
         self._picker: ModalView | None = None
         self._buttons: dict[str, Widget] = {}
         self._shown_waiting: tuple = ()
+        self.bind(size=self._rescale)
         for action in ACTIONS:
-            button = Factory.CounterButton()
+            button = Factory.CounterButton(font_size=sp(22) * self.scale)
+            self.bind(scale=lambda _s, scale, b=button: setattr(b, "font_size", sp(22) * scale))
             button.bind(on_release=lambda _btn, a=action: self._pressed(a))
             self.ids.actions.add_widget(button)
             self._buttons[action] = button
-        self._set_static_texts(shortcuts)
+        self._shortcuts = dict(shortcuts)
+        self._set_static_texts()
         if self.rtl:
             self.ids.current_number.halign = "right"
         self._apply_direction(self)
@@ -121,13 +131,16 @@ class CounterScreen(BoxLayout):
                           background_color=(0.957, 0.965, 0.973, 1), overlay_color=(0, 0, 0, 0.6))
         box = BoxLayout(orientation="vertical", padding=20, spacing=12, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
-        title = Factory.CounterLabel(text=self._t(self._("Transfer to which concern?")), font_size="24sp")
+        scale = self.scale
+        title = Factory.CounterLabel(text=self._t(self._("Transfer to which concern?")), font_size=sp(24) * scale)
         box.add_widget(title)
         for service_id, concern in self._transfer_targets:
-            button = Factory.CounterButton(text=self._t(concern), size_hint_y=None, height=72)
+            button = Factory.CounterButton(text=self._t(concern), size_hint_y=None, height=72 * scale,
+                                           font_size=sp(22) * scale)
             button.bind(on_release=lambda _b, s=service_id: self._transfer_to(s))
             box.add_widget(button)
-        cancel = Factory.CounterButton(text=self._t(self._("Back")), size_hint_y=None, height=64, quiet=True)
+        cancel = Factory.CounterButton(text=self._t(self._("Back")), size_hint_y=None, height=64 * scale,
+                                       font_size=sp(22) * scale, quiet=True)
         cancel.bind(on_release=lambda _b: self.close_popups())
         box.add_widget(cancel)
         popup.height = 0
@@ -138,6 +151,13 @@ class CounterScreen(BoxLayout):
         popup.open()
 
     # ------------------------------------------------------------------ internals
+
+    def _rescale(self, _widget: Widget, size: list[float]) -> None:
+        fit = min(size[0] / DESIGN_SIZE[0], size[1] / DESIGN_SIZE[1])
+        # Text shrinks less than the window (square root): at 800x600 words still read at a glance.
+        self.scale = max(0.6, min(fit**0.5 if fit < 1 else fit, 2.0))
+        self._shown_waiting = ()  # rebuild the waiting rows at the new size on the next render
+        self._label_buttons()
 
     def _pressed(self, action: str) -> None:
         if action == "transfer":
@@ -152,7 +172,7 @@ class CounterScreen(BoxLayout):
     def _t(self, text: str) -> str:
         return markup(text, self.language)
 
-    def _set_static_texts(self, shortcuts: Mapping[str, str]) -> None:
+    def _label_buttons(self) -> None:
         _ = self._
         names = {
             "call_next": _("Call next"),
@@ -164,9 +184,13 @@ class CounterScreen(BoxLayout):
             "cancel": _("Cancel ticket"),
         }
         for action, button in self._buttons.items():
-            key = shortcuts.get(action, "").upper()
-            hint = f"\n[size=16sp][font={LATIN}]{key}[/font][/size]" if key else ""
+            key = self._shortcuts.get(action, "").upper()
+            hint = f"\n[size={round(sp(16) * self.scale)}][font={LATIN}]{key}[/font][/size]" if key else ""
             button.text = self._t(names[action]) + hint
+
+    def _set_static_texts(self) -> None:
+        _ = self._
+        self._label_buttons()
         ids = self.ids
         ids.banner.text = self._t(_("No connection to the server — trying again…"))
         ids.signing_in.text = self._t(_("Connecting to the server…"))
@@ -183,10 +207,16 @@ class CounterScreen(BoxLayout):
         rows = self.ids.waiting_rows
         rows.clear_widgets()
         for row in view.waiting:
-            line = BoxLayout(size_hint_y=None, height=48, spacing=12)
-            line.add_widget(Factory.CounterLabel(text=self._t(row.concern), font_size="22sp", size_hint_y=1))
-            line.add_widget(Factory.CounterLabel(text=str(row.waiting), font_size="28sp", bold=True,
-                                                 size_hint=(None, 1), width=80, halign="center"))
+            scale = self.scale
+            concern = Factory.CounterLabel(text=self._t(row.concern), font_size=sp(22) * scale)
+            count = Factory.CounterLabel(text=str(row.waiting), font_size=sp(28) * scale, bold=True,
+                                         size_hint=(None, 1), width=80 * scale, halign="center")
+            line = BoxLayout(size_hint_y=None, spacing=12)
+            # A long concern wraps onto a second line; the row grows with it.
+            concern.bind(height=lambda label, h, row=line: setattr(row, "height", max(h, 48 * self.scale)))
+            line.height = 48 * scale
+            line.add_widget(concern)
+            line.add_widget(count)
             rows.add_widget(line)
             self._apply_direction(line)
 
@@ -196,7 +226,7 @@ class CounterScreen(BoxLayout):
             return
         grid.clear_widgets()
         for counter_id, name in counters:
-            button = Factory.CounterButton(text=self._t(name), font_size="26sp")
+            button = Factory.CounterButton(text=self._t(name), font_size=sp(26) * self.scale)
             button.bind(on_release=lambda _b, c=counter_id: self.dispatch("on_choose_counter", c))
             grid.add_widget(button)
         self._apply_direction(grid)

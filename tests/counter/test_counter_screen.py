@@ -142,3 +142,16 @@ def test_button_and_transfer_popup_reach_the_controller(window, language):
         screen.close_popups()
         window.remove_widget(screen)
     assert queue.tickets["t1"]["service"] == "ukraine"
+
+
+@pytest.mark.parametrize("language", ["uk", "ar"])
+def test_the_demo_window_size_wraps_the_buttons_into_two_rows(window, language):
+    queue, controller, screen = build(language)
+    queue.issue("notfall")
+    controller.sign_in()
+    controller.perform("call_next")
+    screen.render(controller.view(), "")
+    window.size = (800, 600)
+    shoot(window, screen, "serving-800x600", language)
+    assert screen.ids.actions.cols == 4  # seven buttons in one row would break words apart
+    assert screen.scale < 1
