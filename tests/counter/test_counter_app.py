@@ -32,7 +32,7 @@ def pump(condition, timeout: float = 15.0) -> None:
     EventLoop.idle()
 
 
-def test_clerk_calls_with_f2_and_scans_with_a_wedge_scanner(live_server, tmp_path):
+def test_clerk_calls_with_f2_scans_with_a_wedge_scanner_and_sees_new_tickets(live_server, tmp_path):
     from kivy.core.window import Window
 
     from counter.app import CounterApp
@@ -48,15 +48,12 @@ def test_clerk_calls_with_f2_and_scans_with_a_wedge_scanner(live_server, tmp_pat
     first = kiosk.issue_ticket("notfall", "uk")
     second = kiosk.issue_ticket("aufenthalt", "ar")
     app = CounterApp(config, config.read_token())
-    closed = []
-    close_counter = app.client.close_counter
-    app.client.close_counter = lambda counter_id: closed.append(close_counter(counter_id))
     screen = app.build()
     old_size = Window.size
     Window.size = (1280, 800)
     Window.add_widget(screen)
     try:
-        pump(lambda: screen.ids.stages.current == "serving")
+        pump(lambda: screen.ids.stages.current == "serving" and app._stream is not None and app._stream.connected)
         assert screen.ids.title.text == "Schalter 2"
         Window.dispatch("on_key_down", F2, 0, None, [])
         pump(lambda: screen.ids.current_number.text == first["number"])
@@ -75,10 +72,15 @@ def test_clerk_calls_with_f2_and_scans_with_a_wedge_scanner(live_server, tmp_pat
         Window.dispatch("on_key_down", 286, 0, None, [])  # F5: finish
         pump(lambda: screen.ids.current_number.text == "")
         assert kiosk.status(first["code"].rsplit("/", 1)[1])["status"] == "done"
+
+        waiting = app.controller.view().waiting[1].waiting
+        kiosk.issue_ticket("aufenthalt", "fa")  # arrives as an event (no polling while connected)
+        pump(lambda: app.controller.view().waiting[1].waiting == waiting + 1)
     finally:
         Window.remove_widget(screen)
         Window.size = old_size
         app.on_stop()
         kiosk.close()
-    # Closed on exit (the server may still count it as open for a while after its last call).
-    assert [counter["id"] for counter in closed] == ["2"]
+    staff = QueueClient(live_server.url, live_server.tokens["staff"])
+    assert staff.counter("2")["open"] is False  # closed on exit
+    staff.close()

@@ -125,9 +125,7 @@ def test_server_gone_and_back(live_server, kiosk, counter):
 def test_events_keep_waiting_counts_and_the_current_ticket_live(live_server, kiosk, staff, counter):
     changed = queue.Queue()
     counter.on_change = lambda: changed.put(True)
-    # The server lets display (and admin) tokens read events; the app falls back to polling
-    # with its staff token when refused. What is tested here is how events change the screen.
-    stream = EventStream(live_server.url, live_server.tokens["display"])
+    stream = EventStream(live_server.url, live_server.tokens["staff"])  # the counter's own token
 
     def follow() -> None:
         for event in stream.events():
