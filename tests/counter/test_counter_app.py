@@ -84,3 +84,44 @@ def test_clerk_calls_with_f2_scans_with_a_wedge_scanner_and_sees_new_tickets(liv
     staff = QueueClient(live_server.url, live_server.tokens["staff"])
     assert staff.counter("2")["open"] is False  # closed on exit
     staff.close()
+
+
+def test_a_serial_scanner_pulls_up_the_ticket_and_its_state_shows(live_server, tmp_path):
+    import os
+    import tty
+
+    from kivy.core.window import Window
+
+    from counter.app import CounterApp
+
+    token_file = tmp_path / "staff.token"
+    token_file.write_text(live_server.tokens["staff"])
+    master, slave = os.openpty()
+    tty.setraw(master)
+    tty.setraw(slave)
+    port = tmp_path / "scanner"
+    port.symlink_to(os.ttyname(slave))
+    config = CounterConfig.model_validate({
+        "server": {"url": live_server.url, "token_file": str(token_file)},
+        "counter": {"id": "3", "language": "uk"},
+        "scanner": {"kind": "serial", "port": str(port), "baudrate": 9600},
+    })
+    with QueueClient(live_server.url, live_server.tokens["kiosk"]) as kiosk:
+        ticket = kiosk.issue_ticket("ukraine", "uk")
+    app = CounterApp(config, config.read_token())
+    screen = app.build()
+    Window.add_widget(screen)
+    try:
+        pump(lambda: screen.ids.stages.current == "serving" and "Сканер готовий" in screen.ids.scanner_state.text)
+        os.write(master, ticket["code"].encode()[:10])  # a code may arrive in pieces
+        os.write(master, ticket["code"].encode()[10:] + b"\r")
+        pump(lambda: screen.has_scanned)
+        assert screen.ids.scanned_number.text == ticket["number"]
+        assert not screen.ids.call_scanned.disabled
+        screen.ids.call_scanned.dispatch("on_release")
+        pump(lambda: screen.ids.current_number.text == ticket["number"])
+    finally:
+        Window.remove_widget(screen)
+        app.on_stop()
+        os.close(master)
+        os.close(slave)
