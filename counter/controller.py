@@ -9,7 +9,7 @@ raises into the UI. The Kivy app calls it from one worker thread and redraws fro
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
@@ -89,10 +89,15 @@ class CounterView:
     scanned: TicketCard | None
     can_call_scanned: bool
     counters: tuple[tuple[str, str], ...] = ()
-    transfer_targets: tuple[tuple[str, str], ...] = field(default=())
+    transfer_targets: tuple[tuple[str, str], ...] = ()
 
 
 class CounterController:
+    """One counter's shift: sign in, open the counter, serve tickets, close it again.
+
+    `on_change` is called after every change of what `view()` returns (from the calling thread).
+    """
+
     def __init__(
         self,
         client: CounterClient,
@@ -141,7 +146,13 @@ class CounterController:
             self._opened = True
             self.phase = "serving"
 
-        return self._attempt(open_it)
+        if self._attempt(open_it):
+            return True
+        if not self.offline and self.counters:
+            # e.g. a counter id in the config that the site does not have: let the clerk pick one.
+            self.phase = "picking"
+            self._changed()
+        return False
 
     def close(self) -> None:
         """Close the counter on the server at the end of the shift; a server that is gone is fine."""
@@ -239,10 +250,6 @@ class CounterController:
         self.scanned = None
         self._changed()
 
-    def dismiss_notice(self) -> None:
-        self.notice = None
-        self._changed()
-
     # ----------------------------------------------------------------- server events
 
     def handle_event(self, name: str, data: Mapping[str, Any]) -> None:
@@ -269,7 +276,6 @@ class CounterController:
     # ----------------------------------------------------------------- what the screen shows
 
     def view(self) -> CounterView:
-        _ = self._
         current_status = self.current.get("status") if self.current else None
         enabled = ALLOWED.get(current_status, frozenset()) if self.phase == "serving" else frozenset()
         scanned_callable = (
@@ -301,13 +307,16 @@ class CounterController:
     # ----------------------------------------------------------------- internals
 
     def _load_office(self) -> None:
-        self.services = {s["id"]: s for s in self._client.services()}
+        self._load_services()
         self.counters = self._client.counters()
+
+    def _load_services(self) -> None:
+        self.services = {service["id"]: service for service in self._client.services()}
 
     def _recount(self) -> None:
         """Fresh waiting counts after a step, shown after the step itself (events may be late or off)."""
         try:
-            self.services = {s["id"]: s for s in self._client.services()}
+            self._load_services()
         except ApiError:
             return  # the step succeeded; the counts follow with the next event or refresh
         self._changed()

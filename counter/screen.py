@@ -99,7 +99,9 @@ class CounterScreen(BoxLayout):
             ids.scanned_details.text = self._t(scanned.details)
         ids.call_scanned.disabled = not view.can_call_scanned
         self.notice_is_error = bool(view.notice and view.notice.kind == "error")
-        ids.notice.text = self._t(view.notice.text if view.notice else "")
+        notice = self._t(view.notice.text if view.notice else "")
+        ids.notice.text = ids.picking_notice.text = notice
+        ids.signing_in_notice.text = notice if self.notice_is_error else ""
         for action, button in self._buttons.items():
             button.disabled = action not in view.enabled
         self._transfer_targets = view.transfer_targets

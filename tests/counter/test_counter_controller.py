@@ -241,3 +241,11 @@ def test_close_closes_the_counter_and_tolerates_a_dead_server(queue):
     controller.choose_counter("1")
     queue.down = True
     controller.close()  # must not raise
+
+
+def test_an_unknown_counter_in_the_config_lets_the_clerk_pick_one(queue):
+    controller = make(queue, counter_id="9")
+    assert not controller.sign_in()
+    view = controller.view()
+    assert view.phase == "picking" and view.notice.text == "The server does not know this counter or ticket."
+    assert controller.choose_counter("1") and controller.view().phase == "serving"

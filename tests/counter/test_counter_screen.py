@@ -155,3 +155,22 @@ def test_the_demo_window_size_wraps_the_buttons_into_two_rows(window, language):
     shoot(window, screen, "serving-800x600", language)
     assert screen.ids.actions.cols == 4  # seven buttons in one row would break words apart
     assert screen.scale < 1
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_a_refused_staff_token_is_said_on_the_sign_in_screen(window, language, monkeypatch):
+    from client.errors import Unauthorized
+
+    queue, controller, screen = build(language)
+
+    def refuse():
+        raise Unauthorized(401, "unauthorized", "Unknown token.")
+
+    monkeypatch.setattr(queue, "services", refuse)
+    controller.sign_in()
+    screen.render(controller.view(), "")
+    assert screen.ids.stages.current == "signing_in"
+    assert screen.ids.signing_in_notice.text  # not an empty screen: the clerk learns why
+    if language == "de":
+        assert "Token-Datei" in screen.ids.signing_in_notice.text
+    shoot(window, screen, "token-refused", language)
