@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from bench_office import BenchOffice, postgres_if_needed, running_office
+from cpu_meter import CpuReading, read_cpu
 from raw_http import HttpConnection
 
 SERVICES = ("notfall", "aufenthalt", "einbuergerung")
@@ -39,6 +40,16 @@ class RunResult:
     clients: int
     seconds: float
     samples: list[Sample] = field(default_factory=list)
+    cpu: tuple[CpuReading, CpuReading] | None = None
+
+    def cpu_ms_per_ticket(self) -> tuple[float, float, float]:
+        """Server, database and load-generator CPU per ticket issued (ms) in the measured window."""
+        assert self.cpu is not None
+        start, end = self.cpu
+        tickets = max(1, sum(s.status == 201 for s in self.samples))
+        return tuple(  # type: ignore[return-value]
+            (getattr(end, part) - getattr(start, part)) * 1000 / tickets for part in ("server", "database", "client")
+        )
 
     def figures(self) -> tuple[int, float, float, float, int]:
         ok = [s for s in self.samples if s.status == 201]
@@ -69,19 +80,30 @@ async def kiosk(office: BenchOffice, index: int, stop_at: float, samples: list[S
         connection.close()
 
 
-async def load(office: BenchOffice, clients: int, warmup: float, seconds: float) -> tuple[float, list[Sample]]:
+async def load(
+    office: BenchOffice, clients: int, warmup: float, seconds: float, postmaster: int | None = None
+) -> tuple[float, list[Sample], tuple[CpuReading, CpuReading]]:
     samples: list[Sample] = []
     begin = time.perf_counter()
     stop_at = begin + warmup + seconds
-    await asyncio.gather(*(kiosk(office, i, stop_at, samples) for i in range(clients)))
-    return begin + warmup, samples
+    pids = [server.process.pid for server in office.servers if server.process]
+
+    async def meter() -> tuple[CpuReading, CpuReading]:
+        await asyncio.sleep(warmup)
+        start = read_cpu(pids, postmaster)
+        await asyncio.sleep(seconds)
+        return start, read_cpu(pids, postmaster)
+
+    cpu, *_ = await asyncio.gather(meter(), *(kiosk(office, i, stop_at, samples) for i in range(clients)))
+    return begin + warmup, samples, cpu
 
 
 def run(setup: str, backend: str, processes: int, clients: int, cluster, warmup: float, seconds: float) -> RunResult:  # noqa: ANN001
+    postmaster = cluster.process.pid if backend == "postgres" else None
     with running_office(backend, processes, kiosks=max(clients, 1), cluster=cluster) as office:
-        measured_from, samples = asyncio.run(load(office, clients, warmup, seconds))
+        measured_from, samples, cpu = asyncio.run(load(office, clients, warmup, seconds, postmaster))
     window = [s for s in samples if measured_from <= s.finished < measured_from + seconds]
-    return RunResult(setup, clients, seconds, window)
+    return RunResult(setup, clients, seconds, window, cpu)
 
 
 def main() -> None:
@@ -98,14 +120,15 @@ def main() -> None:
           f"{__import__('os').cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"{args.seconds:g} s measured after {args.warmup:g} s warm-up per run; fresh database per run\n")
     print(f"{'backend':<10}{'procs':>6}{'clients':>8}{'tickets':>9}{'tickets/s':>11}"
-          f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+          f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   CPU ms/ticket: server  database  client")
     with postgres_if_needed([b for b, _ in setups]) as cluster:
         for backend, processes in setups:
             for count in clients:
                 result = run(f"{backend}:{processes}", backend, processes, count, cluster, args.warmup, args.seconds)
                 tickets, rate, p50, p99, errors = result.figures()
-                print(f"{backend:<10}{processes:>6}{count:>8}{tickets:>9}{rate:>11.0f}{p50:>9.1f}{p99:>9.1f}{errors:>8}",
-                      flush=True)
+                server_ms, database_ms, client_ms = result.cpu_ms_per_ticket()
+                print(f"{backend:<10}{processes:>6}{count:>8}{tickets:>9}{rate:>11.0f}{p50:>9.1f}{p99:>9.1f}{errors:>8}"
+                      f"{server_ms:>22.2f}{database_ms:>10.2f}{client_ms:>8.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -80,12 +80,13 @@ class Office:
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
-    def _writing(self) -> Iterator[Connection]:
+    def _writing(self, serialise_at_start: bool = True) -> Iterator[Connection]:
+        """A write transaction; on PostgreSQL one caller may take the site lock later (see _issue)."""
         if self._write_lock is not None:
             self._write_lock.acquire()
         try:
             with self.engines.write.begin() as connection:
-                if connection.dialect.name == "postgresql":
+                if serialise_at_start and connection.dialect.name == "postgresql":
                     self._serialise_site_writers(connection)
                 yield connection
         finally:
@@ -433,10 +434,16 @@ class Office:
     def _issue(
         self, service: Service, language: str, device_token_id: str, idempotency_key: str | None
     ) -> dict[str, Any]:
-        with self._writing() as connection:
+        # PostgreSQL: the site lock is taken after the reads, so other processes' writers wait only for
+        # the statements that change something (bench: 3 processes 52 -> 74 tickets/s). The quota and
+        # the number stay exact (one UPDATE); only the kiosk rate limit may let through the requests
+        # one kiosk has in flight at once.
+        with self._writing(serialise_at_start=False) as connection:
             snap = self._snapshot(connection)
             now = snap.now
             self._check_rate(connection, device_token_id, now)
+            if connection.dialect.name == "postgresql":
+                self._serialise_site_writers(connection)
             issued, quota = snap.issued.get(service.id, (0, service.quota))
             remaining = None if quota is None else quota - issued
             state = availability(
