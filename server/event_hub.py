@@ -46,6 +46,8 @@ class EventHub:
         self.last_id = last_id
         self._new = asyncio.Event()
         self._wakeup = asyncio.Event()
+        # One reader of the log at a time, or two would append the same rows to the buffer.
+        self._fetching = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -81,7 +83,21 @@ class EventHub:
                 log.exception("reading the event log failed")
                 await asyncio.sleep(1.0)
 
+    async def position(self) -> int:
+        """The id of the newest event in the log, read now.
+
+        `last_id` can lag a commit by a moment (this process's own commit reaches the hub through the
+        event loop, another process's through NOTIFY), so a client told "you are at last_id" right
+        after its own change could be told a position before that change.
+        """
+        await self._fetch()
+        return self.last_id
+
     async def _fetch(self) -> None:
+        async with self._fetching:
+            await self._fetch_unlocked()
+
+    async def _fetch_unlocked(self) -> None:
         while True:
             rows = await to_thread.run_sync(self._read_after, self.last_id, 1000)
             if not rows:
