@@ -44,6 +44,9 @@ def main(argv: list[str]) -> int:
         return 2
     # Window options must be set before Kivy creates its window, i.e. before kivy.core.window loads.
     os.environ.setdefault("KIVY_NO_ARGS", "1")
+    # The interruptible clock runs a call from the network thread at once instead of after the
+    # current frame's sleep: up to 1/60 s sooner on the board, nothing else changes.
+    os.environ.setdefault("KIVY_CLOCK", "interrupt")
     from kivy.config import Config
 
     Config.set("graphics", "fullscreen", "0" if args.windowed or args.size else "auto")
