@@ -55,8 +55,6 @@ class DisplayApp(App):
 
     def _pump(self) -> None:
         self.session.pump(self.feed.drain())
-        if self.feed.fatal is not None:
-            log.error("display: %s — check the token file and restart", self.feed.fatal)
 
     def on_stop(self) -> None:
         if self.feed is not None:

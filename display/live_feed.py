@@ -128,5 +128,6 @@ class LiveFeed:
                 self._put(event)
         except ApiError as exc:
             self.fatal = exc
-            log.error("display: the server refused the event stream: %s", exc)
+            log.error("display: the server refused the event stream (%s) — check the token file, then restart",
+                      exc.message)
             self._put(StreamState(False))

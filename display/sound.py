@@ -75,11 +75,7 @@ class SoxSpeaker:
 
 def espeak_voices(espeak: str, main_voice: str) -> dict[str, str]:
     """Site language → espeak-ng voice, only for voices this machine has."""
-    wanted = dict(ESPEAK_VOICES)
-    if main_voice:
-        wanted["de"] = main_voice
-    else:
-        wanted.pop("de")
+    wanted = dict(ESPEAK_VOICES, de=main_voice)
     found: dict[str, str] = {}
     for language, voice in wanted.items():
         base = voice.split("+")[0]  # "de+f3" = German with a variant; the variant needs no check
@@ -108,6 +104,8 @@ def open_speaker(*, enabled: bool, voice: str, rate: int) -> tuple[SilentSpeaker
         return SilentSpeaker(), "no sound: sox's `play` is not installed (apt-get install sox)"
     if not audio_output_works(player):
         return SilentSpeaker(), "no sound: no audio output device answers"
+    if not voice:
+        return SoxSpeaker(player=player, espeak=None, voices={}, rate=rate), "chime only: no voice configured"
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         return SoxSpeaker(player=player, espeak=None, voices={}, rate=rate), \

@@ -203,3 +203,10 @@ def test_the_display_survives_a_server_restart_and_a_kill(live_server, display_o
     assert display.shown()[:2] == [(before["number"], "2"), (after["number"], "4")]
     number = before["number"]
     assert sum(f"Nummer {number[0]} {int(number[1:])}," in text for text in display.spoken()) == 2  # call + recall
+
+
+def test_a_refused_token_is_reported_and_the_board_shows_the_connection_mark(live_server, display_on):
+    display = display_on(live_server.url, "not-a-token")
+    display.pump_until(lambda: display.feed.fatal is not None)
+    display.pump_until(lambda: display.screen.views and display.screen.views[-1].connection_lost != "")
+    assert display.feed.fatal.status == 401

@@ -70,3 +70,10 @@ def test_the_chime_is_a_short_wav():
     with wave.open(os.fspath(CHIME)) as chime:
         seconds = chime.getnframes() / chime.getframerate()
     assert 0.5 < seconds < 4
+
+
+def test_an_empty_voice_means_the_chime_alone(bin_dir, tmp_path):
+    fake_tool(bin_dir, "play", "exit 0")
+    fake_tool(bin_dir, "espeak-ng", "printf 'Pty Language\\n 5 x\\n'")
+    speaker, why = open_speaker(enabled=True, voice="", rate=140)
+    assert not speaker.can_say("de") and not speaker.can_say("uk") and "chime only" in why
