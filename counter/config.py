@@ -55,7 +55,7 @@ class ScannerSection(ConfigModel):
     #: Serial only: device path (better a stable /dev/serial/by-id/... link) or a pyserial URL.
     port: str | None = None
     baudrate: Literal[1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] = 9600
-    #: Keyboard only: a scan is a burst whose keys come at most this far apart ...
+    #: Keyboard only: a scan is a burst whose keys come on average at most this far apart ...
     max_key_gap_ms: Annotated[float, Field(gt=0, le=500)] = 50
     #: ... and has at least this many characters (ticket codes are far longer).
     min_length: Annotated[int, Field(ge=4, le=200)] = 8

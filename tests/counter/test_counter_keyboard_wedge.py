@@ -74,3 +74,19 @@ def test_the_buffer_is_empty_after_each_enter():
     wedge = KeyboardWedge(max_gap=0.05, min_length=8, clock=clock)
     assert type_text(wedge, clock, CODE, gap=0.003) == CODE
     assert type_text(wedge, clock, "TOKEN-2-abcdef", gap=0.003) == "TOKEN-2-abcdef"
+
+
+def test_one_slow_frame_in_the_middle_of_a_scan_does_not_lose_it():
+    clock = FakeClock()
+    wedge = KeyboardWedge(max_gap=0.05, min_length=8, clock=clock)
+    for i, ch in enumerate(CODE):
+        clock.now += 0.09 if i == 10 else 0.004  # the app was busy drawing for 90 ms
+        wedge.key(ch)
+    clock.now += 0.004
+    assert wedge.enter() == CODE
+
+
+def test_a_fast_typist_is_still_not_a_scanner():
+    clock = FakeClock()
+    wedge = KeyboardWedge(max_gap=0.05, min_length=8, clock=clock)
+    assert type_text(wedge, clock, "schnell getippt", gap=0.07) is None
