@@ -58,6 +58,10 @@ PRINTER_POLL_SECONDS = 30.0
 #: A printer that has not answered by then is treated as failed; the ticket stays on screen.
 PRINT_DEADLINE_SECONDS = 15.0
 PIN_SECONDS = 20.0
+#: "One moment, please" only when the ticket takes noticeably long; a quick answer needs no message.
+BUSY_MESSAGE_SECONDS = 0.5
+#: Start printing a few frames after the ticket screen appeared (see `_show_ticket`).
+PRINT_AFTER_SECONDS = 0.05
 
 #: API error codes (ApiError.error) the kiosk answers with a message instead of "out of service".
 _REFUSALS = ("quota_exhausted", "service_closed", "rate_limited")
@@ -98,6 +102,7 @@ class KioskController:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
         new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
+        prepare_ticket: Callable[[dict], None] = lambda ticket: None,
     ) -> None:
         self.api = api
         self.probe = probe or api
@@ -108,6 +113,8 @@ class KioskController:
         self.clock = clock
         self.now = now
         self.new_key = new_key
+        #: Runs in the background right after a ticket arrives (the app draws its QR code there).
+        self.prepare_ticket = prepare_ticket
         self.on_view: Callable[[View], None] = lambda view: None
         self.on_exit: Callable[[], None] = lambda: None
 
@@ -130,6 +137,7 @@ class KioskController:
         self._gesture = StaffExitGesture()
         self._pin = StaffPin(settings.staff_pin)
         self._pin_wrong = False
+        self._slow = False  # the current ticket request has taken longer than BUSY_MESSAGE_SECONDS
         self._printer_problem = printer_problem
 
     # ---------------------------------------------------------------- lifecycle
@@ -184,6 +192,11 @@ class KioskController:
         self.notice = ""
         self._go(Screen.ISSUING)
         self._issue(pending)
+
+    def _issue_slow(self) -> None:
+        if self.screen == Screen.ISSUING:
+            self._slow = True
+            self._render()
 
     def finish_ticket(self) -> None:
         """The visitor tapped "Done" (or the ticket screen timed out)."""
@@ -250,12 +263,16 @@ class KioskController:
         self._attempts += 1
         pending.attempt = self._attempts
         attempt = pending.attempt
+        self._slow = False
         self._after(ISSUE_DEADLINE_SECONDS, "issue_deadline", self._issue_deadline)
-        self.runner.run(
-            "issue",
-            lambda: self.api.issue_ticket(pending.service, pending.language, idempotency_key=pending.key),
-            lambda outcome: self._issued(pending, attempt, outcome),
-        )
+        self._after(BUSY_MESSAGE_SECONDS, "busy", self._issue_slow)
+
+        def issue() -> dict:
+            ticket = self.api.issue_ticket(pending.service, pending.language, idempotency_key=pending.key)
+            self.prepare_ticket(ticket)
+            return ticket
+
+        self.runner.run("issue", issue, lambda outcome: self._issued(pending, attempt, outcome))
 
     def _issue_deadline(self) -> None:
         if self.screen == Screen.ISSUING:
@@ -263,6 +280,7 @@ class KioskController:
 
     def _issued(self, pending: _PendingIssue, attempt: int, outcome: Outcome) -> None:
         current = self._pending is pending
+        self._cancel("busy")
         if outcome.ok:
             # Any attempt with this key returns the same ticket, so the first answer wins.
             if current:
@@ -319,6 +337,14 @@ class KioskController:
             return
         self.print_state = PrintState.PRINTING
         self._go(Screen.TICKET)
+        # Print once the ticket is on the glass: rendering a raster ticket competes for the CPU (and
+        # the GIL) with drawing the screen, and the screen is what the visitor is looking at. (A zero
+        # delay would not do: Kivy runs zero-delay callbacks within the same frame.)
+        self._after(PRINT_AFTER_SECONDS, "print_start", lambda: self._start_print(ticket, language))
+
+    def _start_print(self, ticket: dict, language: str) -> None:
+        if self.ticket is not ticket:
+            return
         self._printing = True
         self._after(PRINT_DEADLINE_SECONDS, "print_deadline", lambda: self._print_failed(ticket))
         office = self.office_name
@@ -534,6 +560,7 @@ class KioskController:
         _ = kiosk_text(self.language)
         now = self.now()
         busy = self._pending.service if (self.screen == Screen.ISSUING and self._pending) else None
+        slow = busy is not None and self._slow
         return ConcernsView(
             language=self.language,
             rtl=is_rtl(self.language),
@@ -542,7 +569,7 @@ class KioskController:
             back_label=_("Back"),
             notice=self.notice,
             busy_service=busy,
-            busy_text=_("One moment, please…") if busy else "",
+            busy_text=_("One moment, please…") if slow else "",
             screen=self.screen,
         )
 

@@ -218,26 +218,28 @@ class ConcernScreen(BoxLayout, KioskScreen):
         self.back_label = view.back_label
         self.message = view.busy_text or view.notice
         grid = self.ids.cards
-        grid.clear_widgets()
-        for card in view.cards:
+        ids = tuple(card.service_id for card in view.cards)
+        if ids != tuple(button.service_id for button in reversed(grid.children)):
+            # Live updates keep the buttons (only their texts change); a new set of services rebuilds.
+            grid.clear_widgets()
+            for card in view.cards:
+                button = ConcernButton(service_id=card.service_id, scale=self.scale * self.card_scale)
+                button.bind(on_release=self._chosen)
+                button.ids.box.bind(height=lambda *_a: self._fit_later())
+                grid.add_widget(button)
+        for button, card in zip(reversed(grid.children), view.cards, strict=True):
             if card.available:
                 line1 = card.remaining or card.wait
                 line2 = card.wait if card.remaining else ""
             else:
                 line1, line2 = card.reason, card.next_chance
-            button = ConcernButton(
-                service_id=card.service_id,
-                name=card.name,
-                line1=line1,
-                line2=line2,
-                available=card.available,
-                rtl=view.rtl,
-                scale=self.scale * self.card_scale,
-            )
-            button.ids.box.bind(height=lambda *_a: self._fit_later())
-            if card.available:
-                button.bind(on_release=lambda b: self.controller.choose_service(b.service_id))
-            grid.add_widget(button)
+            button.name, button.line1, button.line2 = card.name, line1, line2
+            button.available = card.available
+            button.rtl = view.rtl
+
+    def _chosen(self, button: ConcernButton) -> None:
+        if button.available:
+            self.controller.choose_service(button.service_id)
 
     def back(self) -> None:
         self.controller.back()
@@ -372,6 +374,7 @@ class KioskRoot(FloatLayout):
     def __init__(self, controller, **kwargs) -> None:
         self.controller = controller
         self.current: KioskScreen | None = None
+        self._screens: dict[type, KioskScreen] = {}
         super().__init__(**kwargs)
         self.bind(size=self._rescale)
         self._rescale()
@@ -382,10 +385,15 @@ class KioskRoot(FloatLayout):
     def show(self, view: View) -> None:
         screen_type = next(t for t in SCREEN_TYPES if isinstance(view, t.view_type))
         if not isinstance(self.current, screen_type):
+            # One instance per screen, kept for the kiosk's lifetime: switching screens a thousand
+            # times a day must neither rebuild widget trees nor leave old ones behind.
+            screen = self._screens.get(screen_type)
+            if screen is None:
+                screen = screen_type(self.controller, scale=self.scale, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
+                self.bind(scale=screen.setter("scale"))
+                self._screens[screen_type] = screen
             if self.current is not None:
                 self.remove_widget(self.current)
-            screen = screen_type(self.controller, scale=self.scale, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
-            self.bind(scale=screen.setter("scale"))
             self.add_widget(screen)
             self.current = screen
         self.current.show(view)

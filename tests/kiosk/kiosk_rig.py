@@ -31,7 +31,10 @@ class Rig:
 
     def settle(self) -> None:
         """Let every background job finish (as if the network and printer were instant)."""
-        self.runner.run_all()
+        self.scheduler.advance(0.05)  # printing starts a moment after the ticket is shown
+        while self.runner.jobs:
+            self.runner.run_all()
+            self.scheduler.advance(0.05)
 
 
 def make_rig(printer: FakePrinter | None = None, api: FakeApi | None = None, **settings) -> Rig:

@@ -44,6 +44,9 @@ def test_tap_on_concern_issues_prints_and_shows_the_ticket(rig):
     rig.controller.choose_service("notfall")
     assert rig.view.screen == Screen.ISSUING
     assert rig.view.busy_service == "notfall"
+    assert rig.view.busy_text == ""  # a quick answer needs no "one moment"
+    rig.scheduler.advance(0.6)
+    assert rig.view.busy_text == "One moment, please…"
     rig.settle()
     view = rig.view
     assert view.screen == Screen.TICKET

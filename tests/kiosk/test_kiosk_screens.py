@@ -84,6 +84,7 @@ def test_every_screen_in_three_scripts(language):
 
         tap(find(root, ConcernButton, service_id="notfall"))
         assert rig.controller.screen == Screen.ISSUING
+        rig.scheduler.advance(0.6)  # long enough for "one moment, please"
         shoot_both(root, "issuing", language)
         rig.settle()
         assert rig.controller.screen == Screen.TICKET
