@@ -63,6 +63,8 @@ class Call:
     sequence: int = 0
     #: Id of the last event applied to this entry (0 for snapshot-only entries).
     event_id: int = 0
+    #: The current `called_at` came from a snapshot, not from an event.
+    from_snapshot: bool = False
     highlight_until: datetime = _EPOCH
 
     @property
@@ -235,15 +237,21 @@ class Board:
         gone_at = self._gone.get(number)
         if not recall and gone_at is not None and called_at is not None and called_at <= gone_at:
             return None  # this call already ended (transfer, cancel) — a late replay of it
-        same_call = existing is not None and not recall and (
-            existing.called_at == called_at or (called_at is not None and existing.called_at is not None
-                                                and called_at < existing.called_at)
-        )
+        if existing is not None and recall:
+            # The server moves called_at on a recall; a snapshot taken after it already brought
+            # (and announced) that moment, so the replayed recall event must not say it twice.
+            same_call = existing.from_snapshot and called_at is not None and existing.called_at == called_at
+        else:
+            same_call = existing is not None and (
+                existing.called_at == called_at or (called_at is not None and existing.called_at is not None
+                                                    and called_at < existing.called_at)
+            )
         counter = str(ticket.get("counter") or "")
         if same_call:
             # Known already (snapshot vs. replay overlap, or a duplicate): refresh details, stay quiet.
             existing.event_id = max(existing.event_id, event_id)
             existing.language = existing.language or ticket.get("language")
+            existing.from_snapshot = existing.from_snapshot and event_id == 0
             return None
         now = self._now()
         moment = called_at or now
@@ -261,6 +269,7 @@ class Board:
             moment=moment,
             sequence=next(self._sequence),
             event_id=max(event_id, existing.event_id if existing else 0),
+            from_snapshot=event_id == 0,
         )
         self._calls[number] = call
         self._gone.pop(number, None)

@@ -202,3 +202,22 @@ def test_memory_stays_flat_over_a_long_day():
         board.apply(updated(2 * i + 2, f"A{i:04d}", "done", "1", at=clock.now))
     assert len(board.calls) == 9
     assert len(board._seen_set) <= 2048 and len(board._gone) <= 4096
+
+
+def test_a_recall_missed_while_offline_is_said_once_whether_snapshot_or_replay_comes_first():
+    recall_at = T0 + timedelta(seconds=50)
+    for order in ("snapshot first", "replay first"):
+        clock = FakeClock(T0 + timedelta(seconds=55))
+        board = make_board(clock)
+        board.apply(called(1, "N001", "1", at=T0))
+        snapshot = Snapshot({"calls": [board_call("N001", "1", recall_at)], "services": []})
+        replay = recalled(2, "N001", "1", at=recall_at)  # the server moves called_at on a recall
+        items = [snapshot, replay] if order == "snapshot first" else [replay, snapshot]
+        said = apply_items(board, [StreamState(True), *items])
+        assert [a.number for a in said] == ["N001"], order
+
+
+def test_a_recall_that_keeps_called_at_is_still_said_again():
+    board = make_board(FakeClock())
+    board.apply(called(1, "N001", "1", at=T0))
+    assert [a.recall for a in board.apply(recalled(2, "N001", "1", at=T0))] == [True]
