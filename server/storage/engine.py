@@ -58,6 +58,13 @@ def normalise_url(url: str) -> str:
     raise DatabaseUrlError(f"--db: unsupported database {parsed.drivername!r} (use sqlite:/// or postgresql://)")
 
 
+# Every write transaction holds its site's lock until it ends (server/office.py), and takes
+# milliseconds. One that sits idle for seconds belongs to a process that hangs (stopped, swapping,
+# cut off from the network); PostgreSQL then ends it, so the lock is freed and the other processes
+# go on issuing tickets instead of waiting with it.
+PG_IDLE_IN_TRANSACTION_MS = 5000
+
+
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
     engine = create_engine(
         url,
@@ -92,5 +99,11 @@ def create_engines(url: str) -> Engines:
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
         return Engines(url=url, read=_sqlite_engine(url, immediate=False), write=_sqlite_engine(url, immediate=True))
-    engine = create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        pool_size=10,
+        max_overflow=30,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_MS}"},
+    )
     return Engines(url=url, read=engine, write=engine)
