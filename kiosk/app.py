@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from types import EllipsisType
 
 from kivy.app import App
 
@@ -29,6 +29,12 @@ PROBE_TIMEOUT_SECONDS = 1.0
 
 
 class KioskRuntime:
+    """One kiosk: `root` is its widget tree, `start()`/`stop()` its life.
+
+    `api`, `probe` and `printer` default to what the config names (`...` = the configured printer,
+    None = no printer: tickets only on screen); tests pass fakes.
+    """
+
     def __init__(
         self,
         config: KioskConfig,
@@ -36,7 +42,7 @@ class KioskRuntime:
         token: str,
         api: QueueApi | None = None,
         probe: QueueApi | None = None,
-        printer: TicketPrinter | None | Any = ...,
+        printer: TicketPrinter | None | EllipsisType = ...,
         events: bool = True,
         now: Callable[[], datetime] | None = None,
     ) -> None:
@@ -85,9 +91,11 @@ class KioskRuntime:
 class KioskApp(App):
     title = "Wartemarke Kiosk"
 
-    def __init__(self, runtime: KioskRuntime, **kwargs) -> None:
+    def __init__(self, runtime: KioskRuntime, rotate_to: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
+        #: "portrait"/"landscape": turn the picture when the screen is mounted the other way round.
+        self.rotate_to = rotate_to
         runtime.controller.on_exit = self.stop
 
     def load_kv(self, filename=None) -> bool:
@@ -101,6 +109,9 @@ class KioskApp(App):
     def on_start(self) -> None:
         self.runtime.start()
         from kivy.core.window import Window
+
+        if self.rotate_to is not None and (Window.width > Window.height) != (self.rotate_to == "landscape"):
+            Window.rotation = 90
 
         def first_frame(*_args) -> None:
             Window.unbind(on_flip=first_frame)

@@ -29,7 +29,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wartemarke kiosk", description="The touchscreen ticket kiosk.")
     parser.add_argument("--config", required=True, help="kiosk TOML file, e.g. config/kiosk.toml")
     parser.add_argument("--windowed", action="store_true", help="a window instead of full screen (demo)")
-    parser.add_argument("--size", type=_size, help="window size WxH (default: half of the orientation's 1080p)")
+    parser.add_argument("--size", type=_size, help="window size WxH, implies --windowed "
+                        "(default: half of the orientation's 1080p)")
     return parser.parse_args(argv)
 
 
@@ -48,7 +49,8 @@ def main(argv: list[str]) -> int:
     from kivy.config import Config
 
     width, height = args.size or SIZES[config.kiosk.orientation]
-    if args.windowed:
+    windowed = args.windowed or args.size is not None
+    if windowed:
         if not args.size:
             width, height = width // 2, height // 2
         Config.set("graphics", "fullscreen", "0")
@@ -64,5 +66,5 @@ def main(argv: list[str]) -> int:
     from kiosk.app import KioskApp, KioskRuntime
 
     runtime = KioskRuntime(config, token=token)
-    KioskApp(runtime).run()
+    KioskApp(runtime, rotate_to=None if windowed else config.kiosk.orientation).run()
     return 0
