@@ -1,6 +1,8 @@
 """The waiting-room display: who is called where, what to expect, spoken out loud.
 
-`board` (events in, what to show out) and `board_view` (the text, per language) have no Kivy
-import; `announcer` + `sound` speak; `live_feed` talks to the server; `board_screen` + `display.kv`
-draw; `app` wires them; `main` is `wartemarke display`.
+No Kivy: `board` (events and snapshots in, calls and services out), `board_view` (that as text in
+one language), `counter_label`, `callout` (the spoken sentence), `announcer` + `sound` (chime and
+espeak-ng, one announcement after the other), `live_feed` (EventStream + board reloads),
+`session` (wires them), `palette`, `burn_in`, `config`.
+Kivy: `board_screen` + `display.kv` (layout), `app` (the App), `main` (`wartemarke display`).
 """
