@@ -203,7 +203,8 @@ class ConcernScreen(BoxLayout, KioskScreen):
             self._fit_later()
 
     def on_card_scale(self, _instance, value: float) -> None:
-        for card in self.ids.cards.children:
+        grid = self.ids.get("cards")  # None while the kv rule is still being applied
+        for card in grid.children if grid is not None else ():
             card.scale = self.scale * value
 
     def on_scale(self, _instance, value: float) -> None:

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+import zxingcpp
 from kiosk_fakes import FakePrinter
 from kivy_stage import find, pump_until, shoot, staged, tap
+from PIL import Image
 
 from kiosk.config import load_kiosk_config
 from kiosk.screens import ConcernButton, LanguageButton
@@ -68,10 +70,13 @@ def test_tap_through_issues_and_prints_a_ticket(live_server, tmp_path, running):
         runtime.start()
         ticket = draw_ticket(runtime, "uk", "notfall")
         assert runtime.controller.print_state == PrintState.PRINTED
-        shoot(runtime.root, "live-ticket-uk")
+        picture = shoot(runtime.root, "live-ticket-uk")
         on_screen = runtime.root.current
         assert on_screen.number == ticket["number"]
         assert on_screen.concern == "Терміново: дозвіл скоро закінчується"
+        # A phone pointed at the screen reads exactly the ticket's status link.
+        decoded = [code.text for code in zxingcpp.read_barcodes(Image.open(picture).convert("L"))]
+        assert decoded == [ticket["code"]]
 
     stored = requests.get(f"{live_server.url}/api/v1/tickets/{ticket['id']}", headers=live_server.headers("staff"))
     assert stored.status_code == 200

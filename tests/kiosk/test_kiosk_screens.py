@@ -112,3 +112,25 @@ def test_every_screen_in_three_scripts(language):
         assert rig.controller.screen == Screen.STAFF_PIN
         shoot_both(root, "staff-pin", language)
     rig.controller.stop()
+
+
+def test_half_size_demo_window_works_the_same():
+    """`make demo` runs the kiosk in a 540x960 window: every screen must come up at half scale too."""
+    load_layout()
+    rig = make_rig(api=FakeApi(services_list=demo_services()))
+    root = KioskRoot(rig.controller)
+    rig.controller.on_view = root.show
+    with staged(root, (540, 960)):
+        rig.controller.start()
+        rig.settle()
+        tap(find(root, LanguageButton, code="de"))
+        rig.settle()
+        frames()
+        check_screen(root, "de")
+        tap(find(root, ConcernButton, service_id="notfall"))
+        rig.settle()
+        frames()
+        assert rig.controller.screen == Screen.TICKET
+        check_screen(root, "de")
+        shoot(root, "ticket-de-540x960")
+    rig.controller.stop()
