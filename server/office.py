@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
@@ -23,7 +25,7 @@ from server.calling import QueuedTicket, choose_next
 from server.clock import Clock, from_db, to_db
 from server.config import Counter, Service, SiteConfig
 from server.problems import Problem
-from server.service_day import availability, service_day
+from server.service_day import availability, next_opening, service_day
 from server.storage.engine import Engines
 from server.storage.schema import (
     counter_states,
@@ -41,6 +43,7 @@ from server.wait_estimate import WaitEstimate, estimate_wait, learned_service_mi
 # A counter that called someone recently is serving, even if its app never said "open".
 RECENT_ACTIVITY = timedelta(minutes=30)
 RATE_WINDOW = timedelta(seconds=60)
+WAIT_INPUTS_SECONDS = 2.0
 DEVICE_STATUSES = ("ok", "paper_near_end", "paper_out", "cover_open", "offline", "error")
 
 
@@ -76,11 +79,12 @@ class Office:
         # handler would make them sleep and retry. Other processes still meet the file lock.
         self._write_lock = threading.Lock() if engines.is_sqlite else None
         self._priorities = {s.id: s.priority for s in config.services}
+        self._wait_inputs_cache: tuple[float, date, set[str], dict[str, list[float]]] | None = None
 
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
-    def _writing(self, serialise_at_start: bool = True) -> Iterator[Connection]:
+    def _writing(self, serialise_at_start: bool = True, keeps_wait_inputs: bool = False) -> Iterator[Connection]:
         """A write transaction; on PostgreSQL one caller may take the site lock later (see _issue)."""
         if self._write_lock is not None:
             self._write_lock.acquire()
@@ -92,6 +96,8 @@ class Office:
         finally:
             if self._write_lock is not None:
                 self._write_lock.release()
+            if not keeps_wait_inputs:
+                self._wait_inputs_cache = None
         self.on_commit()
 
     def _serialise_site_writers(self, connection: Connection) -> None:
@@ -108,13 +114,21 @@ class Office:
         connection.exec_driver_sql("SELECT pg_notify('wartemarke_events', '')")
 
     def _emit(self, connection: Connection, name: str, data: dict[str, Any]) -> None:
+        self._emit_many(connection, [(name, data)])
+
+    def _emit_many(self, connection: Connection, batch: list[tuple[str, dict[str, Any]]]) -> None:
+        created_at = to_db(self.clock())
         connection.execute(
-            insert(events).values(
-                site_id=self.site.id,
-                name=name,
-                data=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                created_at=to_db(self.clock()),
-            )
+            insert(events),
+            [
+                {
+                    "site_id": self.site.id,
+                    "name": name,
+                    "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                    "created_at": created_at,
+                }
+                for name, data in batch
+            ],
         )
 
     # ------------------------------------------------------------------ lookups
@@ -164,6 +178,12 @@ class Office:
             select(service_settings.c.service_id, service_settings.c.enabled).where(service_settings.c.site_id == site)
         ):
             snap.enabled[row.service_id] = row.enabled
+        self._load_wait_inputs(connection, snap)
+        return snap
+
+    def _load_wait_inputs(self, connection: Connection, snap: DaySnapshot) -> None:
+        """Open counters and today's visit lengths: what the wait estimate needs besides the queue."""
+        site, day, now = self.site.id, snap.day, snap.now
         # A counter is open when its app said so, or when it called someone recently, unless its
         # app closed it after that call.
         states = {
@@ -197,7 +217,28 @@ class Office:
             if began and row.finished_at and row.finished_at > began:
                 minutes = (row.finished_at - began).total_seconds() / 60
                 snap.observed_minutes.setdefault(row.service_id, []).append(minutes)
-        return snap
+
+    def _cached_wait_inputs(self) -> tuple[set[str], dict[str, list[float]]]:
+        """The wait inputs for the issue path, reused for a moment.
+
+        They change with staff actions (open, call, finish), not with issuing; re-reading them for
+        every ticket cost three queries. This process's staff actions clear the cache at once;
+        another process's are seen within WAIT_INPUTS_SECONDS.
+        """
+        now = self.clock()
+        cached = self._wait_inputs_cache
+        if cached is not None and cached[0] > time.monotonic() and cached[1] == service_day(now, self.site):
+            return cached[2], cached[3]
+        snap = DaySnapshot(now=now, day=service_day(now, self.site))
+        with self.engines.read.connect() as connection:
+            self._load_wait_inputs(connection, snap)
+        self._wait_inputs_cache = (
+            time.monotonic() + WAIT_INPUTS_SECONDS,
+            snap.day,
+            snap.open_counters,
+            snap.observed_minutes,
+        )
+        return snap.open_counters, snap.observed_minutes
 
     def _capacity(self, snap: DaySnapshot, service_id: str) -> float:
         return sum(
@@ -267,13 +308,15 @@ class Office:
         counter = self.config.counter(counter_id) if counter_id else None
         return counter.name if counter else counter_id
 
-    def _ticket_json(self, connection: Connection, row: Any, snap: DaySnapshot | None = None) -> dict[str, Any]:
+    def _ticket_json(
+        self, connection: Connection, row: Any, snap: DaySnapshot | None = None, people_ahead: int | None = None
+    ) -> dict[str, Any]:
         service = self.config.service(row.service_id)
         position: int | None = 0
         wait: WaitEstimate | None = None
         if row.status == TicketStatus.WAITING and service is not None:
             snap = snap or self._snapshot(connection)
-            position = self._people_ahead(connection, row)
+            position = self._people_ahead(connection, row) if people_ahead is None else people_ahead
             wait = self._wait(snap, service, position)
         elif row.status not in (TicketStatus.CALLED, TicketStatus.SERVING):
             position = None
@@ -434,66 +477,107 @@ class Office:
     def _issue(
         self, service: Service, language: str, device_token_id: str, idempotency_key: str | None
     ) -> dict[str, Any]:
-        # PostgreSQL: the site lock is taken after the reads, so other processes' writers wait only for
-        # the statements that change something (bench: 3 processes 52 -> 74 tickets/s). The quota and
-        # the number stay exact (one UPDATE); only the kiosk rate limit may let through the requests
-        # one kiosk has in flight at once.
-        with self._writing(serialise_at_start=False) as connection:
-            snap = self._snapshot(connection)
-            now = snap.now
+        """The hot path: six statements in the write transaction, every one needed.
+
+        PostgreSQL: the site lock is taken after the reads, so other processes' writers wait only for
+        the statements that change something. The quota and the number stay exact (one UPDATE);
+        only the kiosk rate limit may let through the requests one kiosk has in flight at once.
+        """
+        open_counters, observed = self._cached_wait_inputs()
+        with self._writing(serialise_at_start=False, keeps_wait_inputs=True) as connection:
+            now = self.clock()
+            day = service_day(now, self.site)
             self._check_rate(connection, device_token_id, now)
+            enabled = connection.execute(
+                select(service_settings.c.enabled).where(
+                    service_settings.c.site_id == self.site.id, service_settings.c.service_id == service.id
+                )
+            ).scalar_one_or_none()
+            state = availability(service, now, self.site, enabled=enabled is not False, remaining=None)
+            if not state.open and state.reason:
+                raise self._closed_problem(service, state.reason.value, state.next_open)
             if connection.dialect.name == "postgresql":
                 self._serialise_site_writers(connection)
-            issued, quota = snap.issued.get(service.id, (0, service.quota))
-            remaining = None if quota is None else quota - issued
-            state = availability(
-                service, now, self.site, enabled=snap.enabled.get(service.id, True), remaining=remaining
+            counted = self._take_number(connection, service, day)
+            if counted is None:
+                raise self._closed_problem(
+                    service, "quota_exhausted", next_opening(service, now, self.site, later_day=True)
+                )
+            sequence, quota = counted
+            values = {
+                "id": str(uuid.uuid4()),
+                "site_id": self.site.id,
+                "day": day,
+                "service_id": service.id,
+                "issued_service_id": service.id,
+                "sequence": sequence,
+                "number": format_number(service.prefix, sequence),
+                "language": language,
+                "status": TicketStatus.WAITING,
+                "issued_at": to_db(now),
+                "queued_at": to_db(now),
+                "called_at": None,
+                "counter_id": None,
+                "device_token_id": device_token_id,
+                "idempotency_key": idempotency_key,
+            }
+            values["code_token"], values["code_key"] = new_token(self.signing_key, self.site.id)
+            connection.execute(insert(tickets).values(**values))
+            waiting = connection.execute(
+                select(func.count()).where(
+                    tickets.c.site_id == self.site.id,
+                    tickets.c.day == day,
+                    tickets.c.service_id == service.id,
+                    tickets.c.status == TicketStatus.WAITING,
+                )
+            ).scalar_one()
+            snap = DaySnapshot(
+                now=now,
+                day=day,
+                issued={service.id: (sequence, quota)},
+                waiting={service.id: waiting},
+                enabled={service.id: True},
+                open_counters=open_counters,
+                observed_minutes=observed,
             )
-            if not state.open and state.reason and state.reason.value != "quota_exhausted":
-                raise self._closed_problem(service, state.reason.value, state.next_open)
-            if service.id not in snap.issued:
-                self._insert_service_day(connection, service, snap.day)
-            # The one atomic step that makes the quota exact under any number of racing requests.
-            sequence = connection.execute(
-                update(service_days)
-                .where(
+            row = SimpleNamespace(**values)
+            self._emit_many(
+                connection,
+                [("ticket.issued", self._summary(row)), ("service.updated", self._service_json(snap, service))],
+            )
+            # The newest ticket of its queue: everyone else waiting is ahead of it.
+            return self._ticket_json(connection, row, snap, people_ahead=waiting - 1)
+
+    def _take_number(self, connection: Connection, service: Service, day: date) -> tuple[int, int | None] | None:
+        """(sequence, quota) for one more ticket, or None when the quota is used up.
+
+        The UPDATE is the one atomic step that keeps the quota exact however many requests race.
+        """
+        take = (
+            update(service_days)
+            .where(
+                service_days.c.site_id == self.site.id,
+                service_days.c.service_id == service.id,
+                service_days.c.day == day,
+                or_(service_days.c.quota.is_(None), service_days.c.issued < service_days.c.quota),
+            )
+            .values(issued=service_days.c.issued + 1)
+            .returning(service_days.c.issued, service_days.c.quota)
+        )
+        taken = connection.execute(take).first()
+        if taken is None:
+            exists = connection.execute(
+                select(service_days.c.issued).where(
                     service_days.c.site_id == self.site.id,
                     service_days.c.service_id == service.id,
-                    service_days.c.day == snap.day,
-                    or_(service_days.c.quota.is_(None), service_days.c.issued < service_days.c.quota),
+                    service_days.c.day == day,
                 )
-                .values(issued=service_days.c.issued + 1)
-                .returning(service_days.c.issued)
-            ).scalar_one_or_none()
-            if sequence is None:
-                raise self._closed_problem(service, "quota_exhausted", state.next_open)
-            token, code_key = new_token(self.signing_key, self.site.id)
-            ticket_id = str(uuid.uuid4())
-            connection.execute(
-                insert(tickets).values(
-                    id=ticket_id,
-                    site_id=self.site.id,
-                    day=snap.day,
-                    service_id=service.id,
-                    issued_service_id=service.id,
-                    sequence=sequence,
-                    number=format_number(service.prefix, sequence),
-                    language=language,
-                    status=TicketStatus.WAITING,
-                    issued_at=to_db(now),
-                    queued_at=to_db(now),
-                    code_key=code_key,
-                    code_token=token,
-                    device_token_id=device_token_id,
-                    idempotency_key=idempotency_key,
-                )
-            )
-            snap.issued[service.id] = (sequence, snap.issued.get(service.id, (0, service.quota))[1])
-            snap.waiting[service.id] = snap.waiting.get(service.id, 0) + 1
-            row = self._ticket_row(connection, ticket_id)
-            self._emit(connection, "ticket.issued", self._summary(row))
-            self._emit(connection, "service.updated", self._service_json(snap, service))
-            return self._ticket_json(connection, row, snap)
+            ).first()
+            if exists is not None:
+                return None
+            self._insert_service_day(connection, service, day)  # the day's first ticket
+            taken = connection.execute(take).first()
+        return (taken.issued, taken.quota) if taken else None
 
     def _insert_service_day(self, connection: Connection, service: Service, day: date) -> None:
         dialect_insert = self._dialect_insert(connection)
@@ -515,20 +599,24 @@ class Office:
 
     def _check_rate(self, connection: Connection, device_token_id: str, now: datetime) -> None:
         limit = self.config.limits.kiosk_tickets_per_minute
-        recent = connection.execute(
+        in_window = (tickets.c.device_token_id == device_token_id, tickets.c.issued_at > to_db(now - RATE_WINDOW))
+        if connection.execute(select(func.count()).where(*in_window)).scalar_one() < limit:
+            return
+        # Over the limit: free again when the limit-th newest ticket leaves the window.
+        oldest_counted = connection.execute(
             select(tickets.c.issued_at)
-            .where(tickets.c.device_token_id == device_token_id, tickets.c.issued_at > to_db(now - RATE_WINDOW))
-            .order_by(tickets.c.issued_at)
-        ).all()
-        if len(recent) >= limit:
-            oldest = from_db(recent[len(recent) - limit].issued_at)
-            retry_after = max(1, int((oldest + RATE_WINDOW - now).total_seconds()) + 1)
-            raise Problem(
-                "rate_limited",
-                f"This device has issued {limit} tickets in the last minute; please wait {retry_after} s.",
-                headers={"Retry-After": str(retry_after)},
-                retry_after=retry_after,
-            )
+            .where(*in_window)
+            .order_by(tickets.c.issued_at.desc())
+            .offset(limit - 1)
+            .limit(1)
+        ).scalar_one()
+        retry_after = max(1, int((from_db(oldest_counted) + RATE_WINDOW - now).total_seconds()) + 1)
+        raise Problem(
+            "rate_limited",
+            f"This device has issued {limit} tickets in the last minute; please wait {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
+        )
 
     def _closed_problem(self, service: Service, reason: str, next_open: datetime | None) -> Problem:
         name = service.name("en")
