@@ -89,27 +89,42 @@ class PostgresCluster:
         )
         if initdb.returncode != 0:
             raise RuntimeError(f"initdb failed ({initdb.returncode}):\n{initdb.stdout}\n{initdb.stderr}")
-        log = open(self.log_path, "ab")
-        if self._as_user is not None:
-            os.chown(self.log_path, pwd.getpwnam(self._as_user).pw_uid, -1)
-        self.process = subprocess.Popen(
-            [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
-             "-k", str(self.socket_dir), "-c", "listen_addresses=127.0.0.1",
-             "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", f"max_connections={self.max_connections}",
-             "-c", "shared_buffers=128MB"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            **self._run_as_owner(),  # type: ignore[arg-type]
-        )
         atexit.register(self.stop)
+        self._launch(timeout)
+        return self
+
+    def _launch(self, timeout: float) -> None:
+        with open(self.log_path, "ab") as log:
+            if self._as_user is not None:
+                os.chown(self.log_path, pwd.getpwnam(self._as_user).pw_uid, -1)
+            self.process = subprocess.Popen(
+                [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
+                 "-k", str(self.socket_dir), "-c", "listen_addresses=127.0.0.1",
+                 "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", f"max_connections={self.max_connections}",
+                 "-c", "shared_buffers=128MB"],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                **self._run_as_owner(),  # type: ignore[arg-type]
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"postgres exited with {self.process.returncode}:\n{self.log()}")
             if self._accepts_connections():
-                return self
+                return
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"postgres did not accept connections within {timeout} s:\n{self.log()}")
+
+    def halt(self) -> None:
+        """Shut the server down (fast: clients are disconnected), keeping the data for restart()."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=20)  # on timeout, stop() kills it
+        self.process = None
+
+    def restart(self, timeout: float = 30.0) -> None:
+        """Start again on the same data and port, as after a database server reboot."""
+        self._launch(timeout)
 
     def _accepts_connections(self) -> bool:
         import psycopg
@@ -122,14 +137,12 @@ class PostgresCluster:
 
     def stop(self) -> None:
         """Fast shutdown (SIGINT: roll back, disconnect clients, checkpoint), then remove everything."""
-        if self.process is not None:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGINT)
-                try:
-                    self.process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+        try:
+            self.halt()
+        except subprocess.TimeoutExpired:
+            assert self.process is not None
+            self.process.kill()
+            self.process.wait()
             self.process = None
         shutil.rmtree(self.base, ignore_errors=True)
 
