@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import DEMO_SITE
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(params=BACKENDS)
