@@ -130,7 +130,7 @@ class PostgresCluster:
         import psycopg
 
         try:
-            with psycopg.connect(self.admin_dsn(), connect_timeout=1):
+            with psycopg.connect(self.url(), connect_timeout=1):
                 return True
         except psycopg.OperationalError:
             return False
@@ -154,11 +154,8 @@ class PostgresCluster:
 
     # ------------------------------------------------------------------ databases
 
-    def admin_dsn(self, database: str = "postgres") -> str:
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
-
-    def url(self, database: str) -> str:
-        """What `wartemarke server --db` takes."""
+    def url(self, database: str = "postgres") -> str:
+        """What `wartemarke server --db` takes (and psycopg, too); "postgres" is the maintenance database."""
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def create_database(self, prefix: str = "wartemarke") -> str:
@@ -166,7 +163,7 @@ class PostgresCluster:
         import psycopg
 
         name = f"{prefix}_{os.getpid()}_{next(self._names)}"
-        with psycopg.connect(self.admin_dsn(), autocommit=True) as connection:
+        with psycopg.connect(self.url(), autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
