@@ -6,6 +6,7 @@ the server an office runs, through HTTP, with fsync on in both databases.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -75,6 +76,7 @@ def running_office(
     finally:
         for server in servers:
             server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @contextmanager
