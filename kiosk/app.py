@@ -90,6 +90,10 @@ class KioskRuntime:
 
 class KioskApp(App):
     title = "Wartemarke Kiosk"
+    use_kivy_settings = False
+
+    def open_settings(self, *_args) -> bool:
+        return False  # F1 opens Kivy's settings panel by default: no way out for visitors
 
     def __init__(self, runtime: KioskRuntime, rotate_to: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
