@@ -42,10 +42,17 @@ lint: venv
 demo: setup
 	$(PY) -m wartemarke.cli demo
 
+# Benchmarks print numbers (no pass/fail); BENCHMARKS.md keeps the latest results.
 bench: setup
 	$(PY) bench/ticket_issue.py
 	$(PY) bench/event_fanout.py
 	$(PY) bench/print_size.py
+	$(PY) bench/client_resilience.py
+	$(KIVY_ENV) $(PY) bench/kiosk_start.py
+	$(KIVY_ENV) $(PY) bench/kiosk_tickets.py
+	$(KIVY_ENV) $(PY) bench/display_latency.py
+	$(KIVY_ENV) $(PY) bench/display_memory.py
+	$(KIVY_ENV) $(PY) bench/counter_latency.py
 
 clean:
 	rm -rf var artifacts .pytest_cache
