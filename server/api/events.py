@@ -30,9 +30,11 @@ async def _sse(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
     # Tell clients how soon to come back, and show we are alive at once. A client that came without
     # a position gets the current one (an id with no data), so that if the connection drops before
     # the first event, it resumes from here and still misses nothing.
-    position = f"id: {hub.last_id}\n" if after_id is None else ""
+    # The log's newest id, read now: the hub's own copy can lag a commit by a moment.
+    start = await hub.position() if after_id is None else after_id
+    position = f"id: {start}\n" if after_id is None else ""
     yield f"retry: 2000\n{position}: connected\n\n".encode()
-    async for event in hub.subscribe(hub.last_id if after_id is None else after_id):
+    async for event in hub.subscribe(start):
         if event is None:
             yield b": ping\n\n"
         else:
