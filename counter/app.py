@@ -179,8 +179,10 @@ class CounterApp(App):
             self._scanner_state = self._("Scanner ready") if connected else self._("Scanner not connected")
             self._changed()
 
+        # Say "not connected" before the reader starts: it may connect at once, and its "ready"
+        # must not be overwritten by this initial state.
+        state(False)
         self._scanner = SerialScanner(
             scanner_settings.port, scanner_settings.baudrate,
             on_code=lambda code: self.submit(self.controller.scan, code), on_state=state,
         ).start()
-        state(False)
