@@ -10,29 +10,16 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from wartemarke.config_file import ConfigError, ConfigModel, load_config
+from wartemarke.config_file import ConfigModel, load_config
+from wartemarke.device_config import ServerSection
 from wartemarke.i18n import LANGUAGE_NAMES
 
 #: The clerk's actions, in the order the buttons appear.
 ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "transfer", "cancel")
 
 _KEY = re.compile(r"^((ctrl|alt|shift)\+)*([a-z0-9]|f[1-9]|f1[0-2]|spacebar|escape|backspace|delete)$")
-
-
-class ServerSection(ConfigModel):
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
-    #: A file holding the staff token alone; relative paths are relative to the config file.
-    token_file: Path
-
-    @field_validator("token_file")
-    @classmethod
-    def _relative_to_config(cls, value: Path, info: ValidationInfo) -> Path:
-        if value.is_absolute():
-            return value
-        config_dir = Path((info.context or {}).get("config_dir", "."))
-        return (config_dir / value).resolve()
 
 
 class CounterSection(ConfigModel):
@@ -102,17 +89,7 @@ class CounterConfig(ConfigModel):
     shortcuts: ShortcutsSection = ShortcutsSection()
 
     def read_token(self) -> str:
-        """The staff token from `server.token_file`, or a ConfigError saying what is wrong with it."""
-        path = self.server.token_file
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            raise ConfigError(f"server.token_file: {path} does not exist (it must hold the staff token)") from None
-        except OSError as exc:
-            raise ConfigError(f"server.token_file: {path} cannot be read ({exc.strerror})") from None
-        if not token or any(ch.isspace() for ch in token):
-            raise ConfigError(f"server.token_file: {path} must hold the token alone on one line")
-        return token
+        return self.server.read_token("staff")
 
 
 def load_counter_config(path: Path | str) -> CounterConfig:

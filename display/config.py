@@ -8,41 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
-from wartemarke.config_file import ConfigError, ConfigModel, load_config
+from wartemarke.config_file import ConfigModel, load_config
+from wartemarke.device_config import ServerSection
 from wartemarke.i18n import LANGUAGE_NAMES
-
-
-class ServerSection(ConfigModel):
-    url: str = "http://127.0.0.1:8000"
-    #: Relative paths are relative to the config file's folder; the file holds the token alone.
-    token_file: Path
-
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("expected an http:// or https:// URL")
-        return value.rstrip("/")
-
-    @field_validator("token_file")
-    @classmethod
-    def _relative_to_config(cls, value: Path, info: ValidationInfo) -> Path:
-        config_dir = (info.context or {}).get("config_dir")
-        if config_dir is not None and not value.is_absolute():
-            return (Path(config_dir) / value).resolve()
-        return value
-
-    def read_token(self) -> str:
-        """The display's bearer token; a missing or empty file is a config problem, said plainly."""
-        try:
-            token = self.token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"{self.token_file}: token file cannot be read ({exc.strerror})") from None
-        if not token:
-            raise ConfigError(f"{self.token_file}: token file is empty")
-        return token
 
 
 class BoardSection(ConfigModel):

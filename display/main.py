@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
 
     try:
         config = load_display_config(args.config)
-        token = config.server.read_token()
+        token = config.server.read_token("display")
     except ConfigError as exc:
         print(f"wartemarke display: {exc}", file=sys.stderr)
         return 2

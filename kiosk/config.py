@@ -11,24 +11,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from wartemarke.config_file import ConfigError, ConfigModel, load_config
+from wartemarke.config_file import ConfigModel, load_config
+from wartemarke.device_config import ServerSection
 from wartemarke.i18n import LANGUAGE_NAMES
 
 
 def _config_dir(info: ValidationInfo) -> Path:
     context = info.context or {}
     return Path(context.get("config_dir", "."))
-
-
-class ServerSection(ConfigModel):
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
-    #: A file holding the kiosk token alone; relative paths are relative to the config file.
-    token_file: Path
-
-    @field_validator("token_file")
-    @classmethod
-    def _relative_to_config(cls, value: Path, info: ValidationInfo) -> Path:
-        return value if value.is_absolute() else (_config_dir(info) / value).resolve()
 
 
 class PrinterSection(ConfigModel):
@@ -80,18 +70,7 @@ class KioskConfig(ConfigModel):
     kiosk: KioskSection
 
     def read_token(self) -> str:
-        """The kiosk's bearer token; a missing or empty file is a config error naming the key."""
-        path = self.server.token_file
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(
-                f"server.token_file: cannot read {path} ({exc.strerror}); create a kiosk token with "
-                "`wartemarke admin token create --role kiosk` and put it in that file"
-            ) from None
-        if not token:
-            raise ConfigError(f"server.token_file: {path} is empty; it must hold the kiosk token")
-        return token
+        return self.server.read_token("kiosk")
 
 
 def load_kiosk_config(path: Path | str) -> KioskConfig:

@@ -35,5 +35,5 @@ def test_an_unknown_language_is_refused(tmp_path):
 def test_a_missing_token_file_is_said_plainly(tmp_path):
     path = tmp_path / "display.toml"
     path.write_text('[server]\ntoken_file = "nowhere.token"\n')
-    with pytest.raises(ConfigError, match="nowhere.token: token file cannot be read"):
-        load_display_config(path).server.read_token()
+    with pytest.raises(ConfigError, match=r"server\.token_file: .*nowhere\.token does not exist"):
+        load_display_config(path).server.read_token("display")

@@ -18,7 +18,7 @@ def test_a_missing_token_file_is_named(tmp_path, capsys):
     path = tmp_path / "display.toml"
     path.write_text('[server]\ntoken_file = "display.token"\n')
     assert main(["--config", str(path)]) == 2
-    assert "display.token: token file cannot be read" in capsys.readouterr().err
+    assert "display.token does not exist" in capsys.readouterr().err
 
 
 def test_window_size_option():

@@ -37,7 +37,7 @@ def test_token_is_read_from_the_token_file(tmp_path):
 
 def test_missing_token_file_names_the_key(tmp_path):
     (tmp_path / "kiosk.toml").write_text(GOOD)
-    with pytest.raises(ConfigError, match=r"server\.token_file: cannot read .*kiosk\.token"):
+    with pytest.raises(ConfigError, match=r"server\.token_file: .*kiosk\.token does not exist"):
         load_kiosk_config(tmp_path / "kiosk.toml").read_token()
 
 

@@ -1,0 +1,51 @@
+"""The `[server]` section every device config shares: where the queue server is, and the token file.
+
+    [server]
+    url = "http://127.0.0.1:8000"
+    token_file = "../var/demo/kiosk.token"   # relative to the config file; the token alone
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationInfo, field_validator
+
+from wartemarke.config_file import ConfigError, ConfigModel
+
+
+class ServerSection(ConfigModel):
+    url: str = "http://127.0.0.1:8000"
+    token_file: Path
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or any(ch.isspace() for ch in value):
+            raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("token_file")
+    @classmethod
+    def _relative_to_config(cls, value: Path, info: ValidationInfo) -> Path:
+        config_dir = (info.context or {}).get("config_dir")
+        if config_dir is not None and not value.is_absolute():
+            return (Path(config_dir) / value).resolve()
+        return value
+
+    def read_token(self, role: str) -> str:
+        """The device's bearer token; a missing, unreadable or odd file is a config error naming the key."""
+        path = self.token_file
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise ConfigError(
+                f"server.token_file: {path} does not exist; create a {role} token with "
+                f"`wartemarke admin token create --role {role}` and put it in that file"
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise ConfigError(f"server.token_file: cannot read {path} ({reason})") from None
+        if not token or any(ch.isspace() for ch in token):
+            raise ConfigError(f"server.token_file: {path} must hold the {role} token alone on one line")
+        return token
