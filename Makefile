@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # Debian packages: Mesa GL/EGL and libmtdev1 for Kivy, PostgreSQL for the multi-process tests,
 # espeak-ng + sox for the display's spoken call-outs, Xvfb/xdotool for real-window checks.
 DEB_PACKAGES := libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 postgresql espeak-ng sox xvfb xdotool
-# Headless Kivy (never KIVY_GL_BACKEND=mock: it silently turns GraphicUnitTest into nothing).
+# Headless Kivy on Mesa (never the "mock" GL backend: it silently turns GraphicUnitTest into nothing).
 KIVY_ENV := SDL_VIDEODRIVER=offscreen KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1
 
 .PHONY: setup system-packages venv test demo lint bench clean

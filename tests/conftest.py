@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-# Headless Kivy for every app's tests (never KIVY_GL_BACKEND=mock: it silently disables them).
+# Headless Kivy for every app's tests on Mesa (never the "mock" GL backend: it silently disables them).
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
