@@ -35,16 +35,3 @@ TEXT_ON_BACKGROUND: list[tuple[str, RGB, RGB]] = [
     ("fresh call", HIGHLIGHT_TEXT, HIGHLIGHT),
     ("connection lost", ALERT_TEXT, ALERT),
 ]
-
-
-def relative_luminance(colour: RGB) -> float:
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in colour)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: RGB, b: RGB) -> float:
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)

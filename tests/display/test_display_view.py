@@ -9,7 +9,8 @@ from display_fakes import T0, FakeClock, called, service
 from display.board import Board
 from display.board_view import cycling_language, duration_text, view_board
 from display.burn_in import burn_in_offset
-from display.palette import TEXT_ON_BACKGROUND, contrast_ratio
+from display.palette import TEXT_ON_BACKGROUND
+from wartemarke.contrast import contrast_ratio
 from wartemarke.rtl import shape
 
 

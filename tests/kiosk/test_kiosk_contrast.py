@@ -7,24 +7,12 @@ import re
 import pytest
 
 from kiosk.screens import KV_FILE
+from wartemarke.contrast import contrast_ratio as contrast
 
 PALETTE = {
     name: tuple(float(part) for part in value.split(","))[:3]
     for name, value in re.findall(r"^#:set (\w+) \(([^)]*)\)", KV_FILE.read_text(), flags=re.MULTILINE)
 }
-
-
-def luminance(rgb: tuple[float, ...]) -> float:
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 @pytest.mark.parametrize(
