@@ -11,19 +11,21 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from server.calling import QueuedTicket, choose_next
 from server.clock import Clock, from_db, to_db
 from server.config import Counter, Service, SiteConfig
+from server.group_commit import GroupCommitter
 from server.problems import Problem
 from server.service_day import availability, next_opening, service_day
 from server.storage.engine import Engines
@@ -60,6 +62,70 @@ class DaySnapshot:
     observed_minutes: dict[str, list[float]] = field(default_factory=dict)
 
 
+# The issue path's statements, built once: SQLAlchemy then finds their compiled form by identity
+# instead of building and hashing a new statement for every ticket.
+_IN_BATCH_TICKETS = select(tickets).where(
+    tickets.c.device_token_id.in_(bindparam("b_devices", expanding=True)),
+    tickets.c.idempotency_key.in_(bindparam("b_keys", expanding=True)),
+)
+_RECENT_PER_DEVICE = (
+    select(tickets.c.device_token_id, func.count())
+    .where(
+        tickets.c.device_token_id.in_(bindparam("b_devices", expanding=True)),
+        tickets.c.issued_at > bindparam("b_since"),
+    )
+    .group_by(tickets.c.device_token_id)
+)
+_SERVICE_SWITCHES = select(service_settings.c.service_id, service_settings.c.enabled).where(
+    service_settings.c.site_id == bindparam("b_site")
+)
+_THIS_SERVICE_DAY = (
+    service_days.c.site_id == bindparam("b_site"),
+    service_days.c.service_id == bindparam("b_service"),
+    service_days.c.day == bindparam("b_day"),
+)
+_COUNT_OF_DAY = select(service_days.c.issued, service_days.c.quota).where(*_THIS_SERVICE_DAY)
+_TAKE_NUMBERS = (
+    update(service_days)
+    .where(*_THIS_SERVICE_DAY, service_days.c.issued == bindparam("b_issued"))
+    .values(issued=bindparam("b_new_issued"))
+)
+_WAITING_PER_SERVICE = (
+    select(tickets.c.service_id, func.count())
+    .where(
+        tickets.c.site_id == bindparam("b_site"),
+        tickets.c.day == bindparam("b_day"),
+        tickets.c.service_id.in_(bindparam("b_services", expanding=True)),
+        tickets.c.status == TicketStatus.WAITING,
+    )
+    .group_by(tickets.c.service_id)
+)
+_INSERT_TICKETS = insert(tickets)
+_EVENTS_AFTER = (
+    select(events.c.id, events.c.name, events.c.data)
+    .where(events.c.site_id == bindparam("b_site"), events.c.id > bindparam("b_after"))
+    .order_by(events.c.id)
+    .limit(bindparam("b_limit"))
+)
+_INSERT_EVENTS = insert(events)
+
+
+@lru_cache(maxsize=1024)
+def _local_iso(moment: datetime, zone: tzinfo) -> str:
+    """A moment as the site's local time with offset; a batch of tickets shares one `now`."""
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """One kiosk's request for a ticket, checked for what needs no database."""
+
+    service: Service
+    language: str
+    device_token_id: str
+    idempotency_key: str | None
+
+
 class Office:
     def __init__(
         self,
@@ -80,6 +146,9 @@ class Office:
         self._write_lock = threading.Lock() if engines.is_sqlite else None
         self._priorities = {s.id: s.priority for s in config.services}
         self._wait_inputs_cache: tuple[float, date, set[str], dict[str, list[float]]] | None = None
+        self._issuer: GroupCommitter[IssueRequest, tuple[dict[str, Any], bool]] = GroupCommitter(
+            self.issue_batch, name=f"issue-{self.site.id}"
+        )
 
     # ------------------------------------------------------------------ transactions
 
@@ -119,7 +188,7 @@ class Office:
     def _emit_many(self, connection: Connection, batch: list[tuple[str, dict[str, Any]]]) -> None:
         created_at = to_db(self.clock())
         connection.execute(
-            insert(events),
+            _INSERT_EVENTS,
             [
                 {
                     "site_id": self.site.id,
@@ -280,9 +349,7 @@ class Office:
         }
 
     def _iso(self, moment: datetime | None) -> str | None:
-        if moment is None:
-            return None
-        return moment.astimezone(self.site.zone).isoformat(timespec="seconds")
+        return None if moment is None else _local_iso(moment, self.site.zone)
 
     def _stored_iso(self, stored: datetime | None) -> str | None:
         return self._iso(from_db(stored)) if stored else None
@@ -444,140 +511,276 @@ class Office:
 
     # ------------------------------------------------------------------ issuing
 
-    def issue_ticket(
+    def validate_issue(
         self, service_id: str, language: str, device_token_id: str, idempotency_key: str | None
-    ) -> tuple[dict[str, Any], bool]:
-        """Issue one ticket: (ticket, created). A repeated idempotency key returns the first ticket."""
+    ) -> IssueRequest:
+        """The checks that need no database: a known service and a language offered here."""
         service = self._service(service_id)
         if language not in self.site.languages:
             raise Problem(
                 "validation_error",
                 f"language: {language!r} is not offered here (offered: {', '.join(self.site.languages)}).",
             )
-        if idempotency_key is not None:
-            existing = self._ticket_by_idempotency(device_token_id, idempotency_key)
-            if existing is not None:
-                return existing, False
+        return IssueRequest(service, language, device_token_id, idempotency_key)
+
+    async def issue_ticket(
+        self, service_id: str, language: str, device_token_id: str, idempotency_key: str | None
+    ) -> tuple[dict[str, Any], bool]:
+        """Issue one ticket: (ticket, created). A repeated idempotency key returns the first ticket.
+
+        Requests that overlap are written together (server/group_commit.py): one transaction and
+        one durable commit for all of them, each with its own outcome.
+        """
+        request = self.validate_issue(service_id, language, device_token_id, idempotency_key)
+        return await self._issuer.submit(request)
+
+    def close(self) -> None:
+        self._issuer.stop()
+
+    def issue_batch(self, requests: Sequence[IssueRequest]) -> list[tuple[dict[str, Any], bool] | Exception]:
+        """Issue tickets in one transaction: one outcome per request, in order.
+
+        An outcome is (ticket, created) or the Problem that request alone met (rate limit, closed,
+        quota). Requests are served in order, so when two race for the last ticket the earlier wins.
+        Should the insert hit a uniqueness rule (the same idempotency key committed by another
+        process a moment ago), the batch is retried one request at a time, so one bad request
+        cannot fail the others.
+        """
         try:
-            return self._issue(service, language, device_token_id, idempotency_key), True
+            return self._issue_batch(requests)
         except IntegrityError:
-            # Another process committed the same idempotency key between our look-up and insert.
-            existing = self._ticket_by_idempotency(device_token_id, idempotency_key) if idempotency_key else None
+            if len(requests) > 1:
+                return [self._issue_alone(request) for request in requests]
+            existing = self._ticket_by_idempotency(requests[0])
             if existing is None:
                 raise
-            return existing, False
+            return [(existing, False)]
 
-    def _ticket_by_idempotency(self, device_token_id: str, key: str) -> dict[str, Any] | None:
+    def _issue_alone(self, request: IssueRequest) -> tuple[dict[str, Any], bool] | Exception:
+        try:
+            return self.issue_batch([request])[0]
+        except Exception as exc:  # noqa: BLE001 - this request's own outcome
+            return exc
+
+    def _ticket_by_idempotency(self, request: IssueRequest) -> dict[str, Any] | None:
+        if request.idempotency_key is None:
+            return None
         with self.engines.read.connect() as connection:
             row = connection.execute(
-                select(tickets).where(tickets.c.device_token_id == device_token_id, tickets.c.idempotency_key == key)
+                select(tickets).where(
+                    tickets.c.device_token_id == request.device_token_id,
+                    tickets.c.idempotency_key == request.idempotency_key,
+                )
             ).first()
             return self._ticket_json(connection, row) if row else None
 
-    def _issue(
-        self, service: Service, language: str, device_token_id: str, idempotency_key: str | None
-    ) -> dict[str, Any]:
-        """The hot path: six statements in the write transaction, every one needed.
-
-        PostgreSQL: the site lock is taken after the reads, so other processes' writers wait only for
-        the statements that change something. The quota and the number stay exact (one UPDATE);
-        only the kiosk rate limit may let through the requests one kiosk has in flight at once.
-        """
+    def _issue_batch(self, requests: Sequence[IssueRequest]) -> list[tuple[dict[str, Any], bool] | Exception]:
+        """The hot path: about seven statements per batch, however many tickets it holds."""
+        outcomes: list[Any] = [None] * len(requests)
         open_counters, observed = self._cached_wait_inputs()
-        with self._writing(serialise_at_start=False, keeps_wait_inputs=True) as connection:
+        with self._writing(keeps_wait_inputs=True) as connection:
             now = self.clock()
+            stored_now = to_db(now)
             day = service_day(now, self.site)
-            self._check_rate(connection, device_token_id, now)
-            enabled = connection.execute(
-                select(service_settings.c.enabled).where(
-                    service_settings.c.site_id == self.site.id, service_settings.c.service_id == service.id
+            todo, repeats = self._answer_repeats(connection, requests, outcomes)
+            todo = self._apply_rate_limit(connection, requests, todo, outcomes, now)
+            enabled = dict(connection.execute(_SERVICE_SWITCHES, {"b_site": self.site.id}).all())
+            per_service: dict[str, list[int]] = {}
+            for index in todo:
+                per_service.setdefault(requests[index].service.id, []).append(index)
+            rows: dict[int, dict[str, Any]] = {}
+            issued: dict[str, tuple[int, int | None]] = {}
+            for service_id, indices in per_service.items():
+                service = requests[indices[0]].service
+                state = availability(
+                    service, now, self.site, enabled=enabled.get(service_id) is not False, remaining=None
                 )
-            ).scalar_one_or_none()
-            state = availability(service, now, self.site, enabled=enabled is not False, remaining=None)
-            if not state.open and state.reason:
-                raise self._closed_problem(service, state.reason.value, state.next_open)
-            if connection.dialect.name == "postgresql":
-                self._serialise_site_writers(connection)
-            counted = self._take_number(connection, service, day)
-            if counted is None:
-                raise self._closed_problem(
-                    service, "quota_exhausted", next_opening(service, now, self.site, later_day=True)
-                )
-            sequence, quota = counted
-            values = {
-                "id": str(uuid.uuid4()),
-                "site_id": self.site.id,
-                "day": day,
-                "service_id": service.id,
-                "issued_service_id": service.id,
-                "sequence": sequence,
-                "number": format_number(service.prefix, sequence),
-                "language": language,
-                "status": TicketStatus.WAITING,
-                "issued_at": to_db(now),
-                "queued_at": to_db(now),
-                "called_at": None,
-                "counter_id": None,
-                "device_token_id": device_token_id,
-                "idempotency_key": idempotency_key,
-            }
-            values["code_token"], values["code_key"] = new_token(self.signing_key, self.site.id)
-            connection.execute(insert(tickets).values(**values))
-            waiting = connection.execute(
-                select(func.count()).where(
-                    tickets.c.site_id == self.site.id,
-                    tickets.c.day == day,
-                    tickets.c.service_id == service.id,
-                    tickets.c.status == TicketStatus.WAITING,
-                )
-            ).scalar_one()
-            snap = DaySnapshot(
-                now=now,
-                day=day,
-                issued={service.id: (sequence, quota)},
-                waiting={service.id: waiting},
-                enabled={service.id: True},
-                open_counters=open_counters,
-                observed_minutes=observed,
-            )
-            row = SimpleNamespace(**values)
-            self._emit_many(
-                connection,
-                [("ticket.issued", self._summary(row)), ("service.updated", self._service_json(snap, service))],
-            )
-            # The newest ticket of its queue: everyone else waiting is ahead of it.
-            return self._ticket_json(connection, row, snap, people_ahead=waiting - 1)
+                if not state.open and state.reason:
+                    problem = self._closed_problem(service, state.reason.value, state.next_open)
+                    for index in indices:
+                        outcomes[index] = problem
+                    continue
+                first, granted, quota = self._take_numbers(connection, service, day, len(indices))
+                if granted:
+                    issued[service_id] = (first + granted - 1, quota)
+                for offset, index in enumerate(indices):
+                    if offset < granted:
+                        rows[index] = self._new_ticket(requests[index], day, stored_now, first + offset)
+                    else:
+                        outcomes[index] = self._closed_problem(
+                            service, "quota_exhausted", next_opening(service, now, self.site, later_day=True)
+                        )
+            if rows:
+                self._write_tickets(connection, rows, outcomes, issued, now, day, open_counters, observed)
+        for index, first in repeats.items():
+            outcome = outcomes[first]
+            outcomes[index] = (outcome[0], False) if isinstance(outcome, tuple) else outcome
+        return outcomes
 
-    def _take_number(self, connection: Connection, service: Service, day: date) -> tuple[int, int | None] | None:
-        """(sequence, quota) for one more ticket, or None when the quota is used up.
+    def _answer_repeats(
+        self, connection: Connection, requests: Sequence[IssueRequest], outcomes: list[Any]
+    ) -> tuple[list[int], dict[int, int]]:
+        """Idempotency: a key seen before gets its ticket; a key twice in this batch, the first's outcome.
 
-        The UPDATE is the one atomic step that keeps the quota exact however many requests race.
+        Returns the requests still to issue and, for in-batch repeats, the index of their first.
         """
-        take = (
-            update(service_days)
-            .where(
-                service_days.c.site_id == self.site.id,
-                service_days.c.service_id == service.id,
-                service_days.c.day == day,
-                or_(service_days.c.quota.is_(None), service_days.c.issued < service_days.c.quota),
+        keyed = [(r.device_token_id, r.idempotency_key) for r in requests if r.idempotency_key is not None]
+        found: dict[tuple[str, str], Any] = {}
+        if keyed:
+            for row in connection.execute(
+                _IN_BATCH_TICKETS,
+                {"b_devices": list({d for d, _ in keyed}), "b_keys": list({k for _, k in keyed})},
+            ):
+                found[(row.device_token_id, row.idempotency_key)] = row
+        todo: list[int] = []
+        repeats: dict[int, int] = {}
+        first_of: dict[tuple[str, str], int] = {}
+        for index, request in enumerate(requests):
+            if request.idempotency_key is None:
+                todo.append(index)
+                continue
+            pair = (request.device_token_id, request.idempotency_key)
+            if pair in found:
+                outcomes[index] = (self._ticket_json(connection, found[pair]), False)
+            elif pair in first_of:
+                repeats[index] = first_of[pair]
+            else:
+                first_of[pair] = index
+                todo.append(index)
+        return todo, repeats
+
+    def _apply_rate_limit(
+        self,
+        connection: Connection,
+        requests: Sequence[IssueRequest],
+        todo: list[int],
+        outcomes: list[Any],
+        now: datetime,
+    ) -> list[int]:
+        """The per-kiosk limit: tickets issued in the last minute, this batch's included."""
+        if not todo:
+            return todo
+        limit = self.config.limits.kiosk_tickets_per_minute
+        since = to_db(now - RATE_WINDOW)
+        devices = {requests[index].device_token_id for index in todo}
+        counts = dict(connection.execute(_RECENT_PER_DEVICE, {"b_devices": list(devices), "b_since": since}).all())
+        in_batch: dict[str, int] = {}
+        allowed: list[int] = []
+        for index in todo:
+            device = requests[index].device_token_id
+            if counts.get(device, 0) + in_batch.get(device, 0) < limit:
+                in_batch[device] = in_batch.get(device, 0) + 1
+                allowed.append(index)
+                continue
+            retry_after = self._retry_after(connection, device, now, limit, in_batch.get(device, 0))
+            outcomes[index] = Problem(
+                "rate_limited",
+                f"This device has issued {limit} tickets in the last minute; please wait {retry_after} s.",
+                headers={"Retry-After": str(retry_after)},
+                retry_after=retry_after,
             )
-            .values(issued=service_days.c.issued + 1)
-            .returning(service_days.c.issued, service_days.c.quota)
+        return allowed
+
+    def _retry_after(self, connection: Connection, device: str, now: datetime, limit: int, in_batch: int) -> int:
+        """Seconds until the limit-th newest ticket (this batch's are the newest) leaves the window."""
+        oldest_counted = now
+        if in_batch < limit:
+            stored = connection.execute(
+                select(tickets.c.issued_at)
+                .where(tickets.c.device_token_id == device, tickets.c.issued_at > to_db(now - RATE_WINDOW))
+                .order_by(tickets.c.issued_at.desc())
+                .offset(limit - in_batch - 1)
+                .limit(1)
+            ).scalar_one_or_none()
+            if stored is not None:
+                oldest_counted = from_db(stored)
+        return max(1, int((oldest_counted + RATE_WINDOW - now).total_seconds()) + 1)
+
+    def _take_numbers(
+        self, connection: Connection, service: Service, day: date, wanted: int
+    ) -> tuple[int, int, int | None]:
+        """(first sequence, how many granted, quota) for up to `wanted` more tickets of a service today.
+
+        Read, then an UPDATE that only applies if nobody changed the count in between: exact
+        however many requests race, even without the site lock; a lost race is simply retried.
+        """
+        which = {"b_site": self.site.id, "b_service": service.id, "b_day": day}
+        for _ in range(100):
+            row = connection.execute(_COUNT_OF_DAY, which).first()
+            if row is None:
+                self._insert_service_day(connection, service, day)  # the day's first ticket
+                continue
+            issued, quota = row
+            granted = wanted if quota is None else max(0, min(wanted, quota - issued))
+            if granted == 0:
+                return issued + 1, 0, quota
+            changed = connection.execute(
+                _TAKE_NUMBERS, {**which, "b_issued": issued, "b_new_issued": issued + granted}
+            ).rowcount
+            if changed == 1:
+                return issued + 1, granted, quota
+        raise RuntimeError(f"the ticket counter of {service.id} on {day} kept changing under this transaction")
+
+    def _new_ticket(self, request: IssueRequest, day: date, stored_now: datetime, sequence: int) -> dict[str, Any]:
+        service = request.service
+        values = {
+            "id": str(uuid.uuid4()),
+            "site_id": self.site.id,
+            "day": day,
+            "service_id": service.id,
+            "issued_service_id": service.id,
+            "sequence": sequence,
+            "number": format_number(service.prefix, sequence),
+            "language": request.language,
+            "status": TicketStatus.WAITING,
+            "issued_at": stored_now,
+            "queued_at": stored_now,
+            "called_at": None,
+            "counter_id": None,
+            "device_token_id": request.device_token_id,
+            "idempotency_key": request.idempotency_key,
+        }
+        values["code_token"], values["code_key"] = new_token(self.signing_key, self.site.id)
+        return values
+
+    def _write_tickets(
+        self,
+        connection: Connection,
+        rows: dict[int, dict[str, Any]],
+        outcomes: list[Any],
+        issued: dict[str, tuple[int, int | None]],
+        now: datetime,
+        day: date,
+        open_counters: set[str],
+        observed: dict[str, list[float]],
+    ) -> None:
+        """Insert the batch's tickets, announce them, and answer each with its place in the queue."""
+        connection.execute(_INSERT_TICKETS, list(rows.values()))
+        waiting = dict(
+            connection.execute(
+                _WAITING_PER_SERVICE, {"b_site": self.site.id, "b_day": day, "b_services": list(issued)}
+            ).all()
         )
-        taken = connection.execute(take).first()
-        if taken is None:
-            exists = connection.execute(
-                select(service_days.c.issued).where(
-                    service_days.c.site_id == self.site.id,
-                    service_days.c.service_id == service.id,
-                    service_days.c.day == day,
-                )
-            ).first()
-            if exists is not None:
-                return None
-            self._insert_service_day(connection, service, day)  # the day's first ticket
-            taken = connection.execute(take).first()
-        return (taken.issued, taken.quota) if taken else None
+        snap = DaySnapshot(
+            now=now,
+            day=day,
+            issued=issued,
+            waiting=waiting,
+            enabled=dict.fromkeys(issued, True),
+            open_counters=open_counters,
+            observed_minutes=observed,
+        )
+        announcements: list[tuple[str, dict[str, Any]]] = []
+        for index, values in rows.items():
+            row = SimpleNamespace(**values)
+            service_id = values["service_id"]
+            announcements.append(("ticket.issued", self._summary(row)))
+            batch_in_service = issued[service_id][0] - values["sequence"]  # this batch's tickets behind it
+            ahead = waiting.get(service_id, 0) - 1 - batch_in_service
+            outcomes[index] = (self._ticket_json(connection, row, snap, people_ahead=ahead), True)
+        # One service.updated per service with its figures after the whole batch.
+        announcements += [("service.updated", self._service_json(snap, self._service(s))) for s in issued]
+        self._emit_many(connection, announcements)
 
     def _insert_service_day(self, connection: Connection, service: Service, day: date) -> None:
         dialect_insert = self._dialect_insert(connection)
@@ -596,27 +799,6 @@ class Office:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         return sqlite_insert
-
-    def _check_rate(self, connection: Connection, device_token_id: str, now: datetime) -> None:
-        limit = self.config.limits.kiosk_tickets_per_minute
-        in_window = (tickets.c.device_token_id == device_token_id, tickets.c.issued_at > to_db(now - RATE_WINDOW))
-        if connection.execute(select(func.count()).where(*in_window)).scalar_one() < limit:
-            return
-        # Over the limit: free again when the limit-th newest ticket leaves the window.
-        oldest_counted = connection.execute(
-            select(tickets.c.issued_at)
-            .where(*in_window)
-            .order_by(tickets.c.issued_at.desc())
-            .offset(limit - 1)
-            .limit(1)
-        ).scalar_one()
-        retry_after = max(1, int((from_db(oldest_counted) + RATE_WINDOW - now).total_seconds()) + 1)
-        raise Problem(
-            "rate_limited",
-            f"This device has issued {limit} tickets in the last minute; please wait {retry_after} s.",
-            headers={"Retry-After": str(retry_after)},
-            retry_after=retry_after,
-        )
 
     def _closed_problem(self, service: Service, reason: str, next_open: datetime | None) -> Problem:
         name = service.name("en")
@@ -902,10 +1084,7 @@ class Office:
     def events_after(self, after_id: int, limit: int = 1000) -> list[tuple[int, str, str]]:
         with self.engines.read.connect() as connection:
             rows = connection.execute(
-                select(events.c.id, events.c.name, events.c.data)
-                .where(events.c.site_id == self.site.id, events.c.id > after_id)
-                .order_by(events.c.id)
-                .limit(limit)
+                _EVENTS_AFTER, {"b_site": self.site.id, "b_after": after_id, "b_limit": limit}
             ).all()
             return [(row.id, row.name, row.data) for row in rows]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from contextlib import asynccontextmanager
@@ -92,11 +93,18 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
 
             listener = NotifyListener(engines.url, list(hubs.values()))
             listener.start()
+        # Everything loaded at start (FastAPI, pydantic, SQLAlchemy, the routes) lives as long as the
+        # process. Left to the cyclic garbage collector, each full collection walks all of it: about
+        # 80 ms, once a second under load, every request waiting. Frozen, it is never walked again.
+        gc.collect()
+        gc.freeze()
         yield
         if listener:
             listener.stop()
         for hub in hubs.values():
             await hub.stop()
+        for office in offices.values():
+            office.close()
         engines.dispose()
 
     app = FastAPI(

@@ -42,24 +42,27 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+async def authenticate(request: Request, roles: tuple[str, ...]) -> Device:
+    """The calling device, if its role is one of `roles` (admin always is; no roles = any token)."""
+    token = bearer_token(request)
+    if token is None:
+        raise Problem("unauthorized", "This needs a token: send 'Authorization: Bearer <token>'.")
+    authenticator: Authenticator = request.app.state.authenticator
+    device = await authenticator.device(token)
+    if device is None:
+        raise Problem("unauthorized", "This token is unknown or has been revoked.")
+    if roles and device.role != "admin" and device.role not in roles:
+        raise Problem("forbidden", f"A {device.role} token may not do this (needs: {', '.join(roles)} or admin).")
+    if device.site_id not in request.app.state.offices:
+        raise Problem("forbidden", f"This token belongs to site {device.site_id!r}, which this server does not run.")
+    return device
+
+
 def requires(*roles: str) -> Callable[[Request], Coroutine[Any, Any, Device]]:
     """A dependency admitting the given roles (admin is always admitted; no roles = any token)."""
 
     async def dependency(request: Request) -> Device:
-        token = bearer_token(request)
-        if token is None:
-            raise Problem("unauthorized", "This needs a token: send 'Authorization: Bearer <token>'.")
-        authenticator: Authenticator = request.app.state.authenticator
-        device = await authenticator.device(token)
-        if device is None:
-            raise Problem("unauthorized", "This token is unknown or has been revoked.")
-        if roles and device.role != "admin" and device.role not in roles:
-            raise Problem("forbidden", f"A {device.role} token may not do this (needs: {', '.join(roles)} or admin).")
-        if device.site_id not in request.app.state.offices:
-            raise Problem(
-                "forbidden", f"This token belongs to site {device.site_id!r}, which this server does not run."
-            )
-        return device
+        return await authenticate(request, roles)
 
     return dependency
 

@@ -175,6 +175,19 @@ class TestIdempotency:
         assert {r.json()["id"] for r in responses} == {responses[0].json()["id"]}
         assert services(api_server)["notfall"]["issued"] == 1
 
+    @pytest.mark.parametrize("key", ["two words", "x" * 129, "", "schlüssel"])
+    def test_a_malformed_key_is_422_and_uses_no_quota(self, api_server, key):
+        response = call(
+            api_server,
+            "POST",
+            f"{V1}/tickets",
+            "kiosk",
+            json={"service": "notfall", "language": "uk"},
+            headers={"Idempotency-Key": key.encode("utf-8")},
+        )
+        assert "Idempotency-Key" in assert_error(response, 422, "validation_error")["message"]
+        assert services(api_server)["notfall"]["issued"] == 0
+
     def test_a_key_is_per_kiosk(self, api_server, tmp_path):
         from tests.conftest import create_tokens
 
