@@ -104,7 +104,8 @@ class LiveServer:
 
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log_path.read_text()[-3000:]}")
+                log = self.log_path.read_text()[-3000:]
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{log}")
             try:
                 if requests.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
                     return self
