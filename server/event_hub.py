@@ -22,6 +22,7 @@ log = logging.getLogger("wartemarke.events")
 
 HEARTBEAT_SECONDS = 10.0
 BUFFER_SIZE = 5000
+MIN_READ_INTERVAL = 0.01
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,10 @@ class EventHub:
             except Exception:  # the database may be restarting; the next round catches up
                 log.exception("reading the event log failed")
                 await asyncio.sleep(1.0)
+            # Under load commits come back to back (and, with several processes, each process is
+            # woken by every one): one read per short interval takes them all, instead of one read
+            # per commit. A lone commit is still read at once.
+            await asyncio.sleep(MIN_READ_INTERVAL)
 
     async def position(self) -> int:
         """The id of the newest event in the log, read now.

@@ -376,14 +376,17 @@ class Office:
         return counter.name if counter else counter_id
 
     def _ticket_json(
-        self, connection: Connection, row: Any, snap: DaySnapshot | None = None, people_ahead: int | None = None
+        self, connection: Connection | None, row: Any, snap: DaySnapshot | None = None, people_ahead: int | None = None
     ) -> dict[str, Any]:
         service = self.config.service(row.service_id)
         position: int | None = 0
         wait: WaitEstimate | None = None
         if row.status == TicketStatus.WAITING and service is not None:
-            snap = snap or self._snapshot(connection)
-            position = self._people_ahead(connection, row) if people_ahead is None else people_ahead
+            if snap is None or people_ahead is None:
+                assert connection is not None, "a waiting ticket's place needs the snapshot or a connection"
+                snap = snap or self._snapshot(connection)
+                people_ahead = self._people_ahead(connection, row) if people_ahead is None else people_ahead
+            position = people_ahead
             wait = self._wait(snap, service, position)
         elif row.status not in (TicketStatus.CALLED, TicketStatus.SERVING):
             position = None
@@ -575,10 +578,16 @@ class Office:
             return self._ticket_json(connection, row) if row else None
 
     def _issue_batch(self, requests: Sequence[IssueRequest]) -> list[tuple[dict[str, Any], bool] | Exception]:
-        """The hot path: about seven statements per batch, however many tickets it holds."""
+        """The hot path: about seven statements per batch, however many tickets it holds.
+
+        PostgreSQL: the site lock is taken after the reads and the tickets' random parts, and the
+        answers are written after the commit, so other processes wait only for the statements
+        that change something. The quota and the numbers stay exact (the counter's UPDATE); only
+        the kiosk limit may let through what one kiosk has in flight in two processes at once.
+        """
         outcomes: list[Any] = [None] * len(requests)
         open_counters, observed = self._cached_wait_inputs()
-        with self._writing(keeps_wait_inputs=True) as connection:
+        with self._writing(serialise_at_start=False, keeps_wait_inputs=True) as connection:
             now = self.clock()
             stored_now = to_db(now)
             day = service_day(now, self.site)
@@ -588,9 +597,8 @@ class Office:
             per_service: dict[str, list[int]] = {}
             for index in todo:
                 per_service.setdefault(requests[index].service.id, []).append(index)
-            rows: dict[int, dict[str, Any]] = {}
-            issued: dict[str, tuple[int, int | None]] = {}
-            for service_id, indices in per_service.items():
+            drafts: dict[int, dict[str, Any]] = {}
+            for service_id, indices in list(per_service.items()):
                 service = requests[indices[0]].service
                 state = availability(
                     service, now, self.site, enabled=enabled.get(service_id) is not False, remaining=None
@@ -599,19 +607,45 @@ class Office:
                     problem = self._closed_problem(service, state.reason.value, state.next_open)
                     for index in indices:
                         outcomes[index] = problem
+                    del per_service[service_id]
                     continue
+                for index in indices:
+                    drafts[index] = self._new_ticket(requests[index], day, stored_now)
+            if not drafts:
+                return self._with_repeats(outcomes, repeats)
+            if connection.dialect.name == "postgresql":
+                self._serialise_site_writers(connection)
+            rows: dict[int, dict[str, Any]] = {}
+            issued: dict[str, tuple[int, int | None]] = {}
+            for service_id in sorted(per_service):  # one order for every process: no deadlock
+                indices = per_service[service_id]
+                service = requests[indices[0]].service
                 first, granted, quota = self._take_numbers(connection, service, day, len(indices))
                 if granted:
                     issued[service_id] = (first + granted - 1, quota)
                 for offset, index in enumerate(indices):
                     if offset < granted:
-                        rows[index] = self._new_ticket(requests[index], day, stored_now, first + offset)
+                        rows[index] = drafts[index]
+                        rows[index]["sequence"] = first + offset
+                        rows[index]["number"] = format_number(service.prefix, first + offset)
                     else:
                         outcomes[index] = self._closed_problem(
                             service, "quota_exhausted", next_opening(service, now, self.site, later_day=True)
                         )
-            if rows:
-                self._write_tickets(connection, rows, outcomes, issued, now, day, open_counters, observed)
+            if not rows:
+                return self._with_repeats(outcomes, repeats)
+            snap = self._write_tickets(connection, rows, issued, now, day, open_counters, observed)
+        # Committed: now the answers, each with its place in the queue.
+        for index, values in rows.items():
+            row = SimpleNamespace(**values)
+            behind = issued[row.service_id][0] - row.sequence  # this batch's tickets after it
+            ahead = snap.waiting.get(row.service_id, 0) - 1 - behind
+            outcomes[index] = (self._ticket_json(None, row, snap, people_ahead=ahead), True)
+        return self._with_repeats(outcomes, repeats)
+
+    @staticmethod
+    def _with_repeats(outcomes: list[Any], repeats: dict[int, int]) -> list[Any]:
+        """A key sent twice in one batch: the second gets the first's ticket (not created) or refusal."""
         for index, first in repeats.items():
             outcome = outcomes[first]
             outcomes[index] = (outcome[0], False) if isinstance(outcome, tuple) else outcome
@@ -721,7 +755,8 @@ class Office:
                 return issued + 1, granted, quota
         raise RuntimeError(f"the ticket counter of {service.id} on {day} kept changing under this transaction")
 
-    def _new_ticket(self, request: IssueRequest, day: date, stored_now: datetime, sequence: int) -> dict[str, Any]:
+    def _new_ticket(self, request: IssueRequest, day: date, stored_now: datetime) -> dict[str, Any]:
+        """A ticket's row without its number, which the counter's UPDATE gives later."""
         service = request.service
         values = {
             "id": str(uuid.uuid4()),
@@ -729,8 +764,8 @@ class Office:
             "day": day,
             "service_id": service.id,
             "issued_service_id": service.id,
-            "sequence": sequence,
-            "number": format_number(service.prefix, sequence),
+            "sequence": None,
+            "number": None,
             "language": request.language,
             "status": TicketStatus.WAITING,
             "issued_at": stored_now,
@@ -747,14 +782,13 @@ class Office:
         self,
         connection: Connection,
         rows: dict[int, dict[str, Any]],
-        outcomes: list[Any],
         issued: dict[str, tuple[int, int | None]],
         now: datetime,
         day: date,
         open_counters: set[str],
         observed: dict[str, list[float]],
-    ) -> None:
-        """Insert the batch's tickets, announce them, and answer each with its place in the queue."""
+    ) -> DaySnapshot:
+        """Insert the batch's tickets and announce them; the figures after the batch, for the answers."""
         connection.execute(_INSERT_TICKETS, list(rows.values()))
         waiting = dict(
             connection.execute(
@@ -770,17 +804,11 @@ class Office:
             open_counters=open_counters,
             observed_minutes=observed,
         )
-        announcements: list[tuple[str, dict[str, Any]]] = []
-        for index, values in rows.items():
-            row = SimpleNamespace(**values)
-            service_id = values["service_id"]
-            announcements.append(("ticket.issued", self._summary(row)))
-            batch_in_service = issued[service_id][0] - values["sequence"]  # this batch's tickets behind it
-            ahead = waiting.get(service_id, 0) - 1 - batch_in_service
-            outcomes[index] = (self._ticket_json(connection, row, snap, people_ahead=ahead), True)
+        announcements = [("ticket.issued", self._summary(SimpleNamespace(**values))) for values in rows.values()]
         # One service.updated per service with its figures after the whole batch.
         announcements += [("service.updated", self._service_json(snap, self._service(s))) for s in issued]
         self._emit_many(connection, announcements)
+        return snap
 
     def _insert_service_day(self, connection: Connection, service: Service, day: date) -> None:
         dialect_insert = self._dialect_insert(connection)
