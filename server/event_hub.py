@@ -38,8 +38,13 @@ class EventHub:
         read_after: Callable[[int, int], list[tuple[int, str, str]]],
         last_id: int,
         poll_seconds: float,
+        read_newest_id: Callable[[], int] | None = None,
     ) -> None:
         self._read_after = read_after
+        self._read_newest_id = read_newest_id
+        self._subscribers = 0
+        # Set when commits went unread because nobody was subscribed (see _run).
+        self._unread = False
         self._poll_seconds = poll_seconds
         self._buffer: deque[StoredEvent] = deque()
         self._ids: deque[int] = deque()
@@ -78,6 +83,11 @@ class EventHub:
             except TimeoutError:
                 pass
             self._wakeup.clear()
+            if self._subscribers == 0 and self._read_newest_id is not None:
+                # Nobody to tell: read nothing now. The next subscriber starts the buffer at the
+                # log's end (_fetch); anyone resuming from further back reads the log itself.
+                self._unread = True
+                continue
             try:
                 await self._fetch()
             except Exception:  # the database may be restarting; the next round catches up
@@ -100,6 +110,13 @@ class EventHub:
 
     async def _fetch(self) -> None:
         async with self._fetching:
+            if self._unread and self._read_newest_id is not None:
+                self._unread = False
+                newest = await to_thread.run_sync(self._read_newest_id)
+                if newest > self.last_id:
+                    self._buffer.clear()
+                    self._ids.clear()
+                    self._floor = self.last_id = newest
             await self._fetch_unlocked()
 
     async def _fetch_unlocked(self) -> None:
@@ -129,6 +146,16 @@ class EventHub:
 
     async def subscribe(self, after_id: int | None) -> AsyncIterator[StoredEvent | None]:
         """Events after `after_id` (None: only new ones), then live ones; None means "send a heartbeat"."""
+        self._subscribers += 1
+        try:
+            if self._unread:
+                await self._fetch()
+            async for event in self._follow(after_id):
+                yield event
+        finally:
+            self._subscribers -= 1
+
+    async def _follow(self, after_id: int | None) -> AsyncIterator[StoredEvent | None]:
         cursor = self.last_id if after_id is None or after_id > self.last_id else after_id
         while True:
             batch = self._buffered_after(cursor)

@@ -78,7 +78,9 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     poll = 0.25 if engines.is_sqlite else 1.0
     for config in configs:
         office = Office(config, engines, clock, key)
-        hub = EventHub(office.events_after, office.last_event_id(), poll_seconds=poll)
+        hub = EventHub(
+            office.events_after, office.last_event_id(), poll_seconds=poll, read_newest_id=office.last_event_id
+        )
         office.on_commit = hub.notify_threadsafe
         offices[config.site.id] = office
         hubs[config.site.id] = hub
