@@ -38,7 +38,7 @@ class EventHub:
         read_after: Callable[[int, int], list[tuple[int, str, str]]],
         last_id: int,
         poll_seconds: float,
-        read_newest_id: Callable[[], int] | None = None,
+        read_newest_id: Callable[[], int],
     ) -> None:
         self._read_after = read_after
         self._read_newest_id = read_newest_id
@@ -83,7 +83,7 @@ class EventHub:
             except TimeoutError:
                 pass
             self._wakeup.clear()
-            if self._subscribers == 0 and self._read_newest_id is not None:
+            if self._subscribers == 0:
                 # Nobody to tell: read nothing now. The next subscriber starts the buffer at the
                 # log's end (_fetch); anyone resuming from further back reads the log itself.
                 self._unread = True
@@ -110,7 +110,7 @@ class EventHub:
 
     async def _fetch(self) -> None:
         async with self._fetching:
-            if self._unread and self._read_newest_id is not None:
+            if self._unread:
                 self._unread = False
                 newest = await to_thread.run_sync(self._read_newest_id)
                 if newest > self.last_id:

@@ -617,7 +617,7 @@ class Office:
                 self._serialise_site_writers(connection)
             rows: dict[int, dict[str, Any]] = {}
             issued: dict[str, tuple[int, int | None]] = {}
-            for service_id in sorted(per_service):  # one order for every process: no deadlock
+            for service_id in per_service:
                 indices = per_service[service_id]
                 service = requests[indices[0]].service
                 first, granted, quota = self._take_numbers(connection, service, day, len(indices))
