@@ -40,22 +40,32 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def bench_parser(count: int = 50_000) -> str:
-    data = {"id": "458172ec-99e4-4d55-853a-04a788845d9d", "number": "N017", "service": "notfall",
-            "language": "uk", "status": "called", "counter": "3", "counter_name": "Schalter 3",
-            "called_at": "2026-11-21T07:31:02+01:00", "issued_at": "2026-11-21T07:01:02+01:00"}
+    data = {
+        "id": "458172ec-99e4-4d55-853a-04a788845d9d",
+        "number": "N017",
+        "service": "notfall",
+        "language": "uk",
+        "status": "called",
+        "counter": "3",
+        "counter_name": "Schalter 3",
+        "called_at": "2026-11-21T07:31:02+01:00",
+        "issued_at": "2026-11-21T07:01:02+01:00",
+    }
     payload = json.dumps(data)
     stream = b"".join(
         f"id: {i}\nevent: ticket.called\ndata: {payload}\n\n".encode() + (b": ping\n\n" if i % 10 == 0 else b"")
         for i in range(count)
     )
-    chunks = [stream[i:i + 1460] for i in range(0, len(stream), 1460)]  # one TCP segment each
+    chunks = [stream[i : i + 1460] for i in range(0, len(stream), 1460)]  # one TCP segment each
     parser = SseParser()
     started = time.perf_counter()
     parsed = sum(len(parser.feed(chunk)) for chunk in chunks)
     seconds = time.perf_counter() - started
     assert parsed == count
-    return (f"SSE parser: {count} events ({len(stream) / 1e6:.1f} MB in 1460-byte pieces) in {seconds * 1000:.0f} ms"
-            f" = {count / seconds:,.0f} events/s, {len(stream) / seconds / 1e6:.1f} MB/s")
+    return (
+        f"SSE parser: {count} events ({len(stream) / 1e6:.1f} MB in 1460-byte pieces) in {seconds * 1000:.0f} ms"
+        f" = {count / seconds:,.0f} events/s, {len(stream) / seconds / 1e6:.1f} MB/s"
+    )
 
 
 class Server:
@@ -70,12 +80,20 @@ class Server:
         self.db = shares_db_with.db if shares_db_with else f"sqlite:///{workdir}/bench.db"
         self.log = open(workdir / "server.log", "ab")
         self.process: subprocess.Popen[bytes] | None = None
-        self.tokens = (shares_db_with.tokens if shares_db_with
-                       else {role: self._token(role) for role in ("kiosk", "display", "staff")})
+        self.tokens = (
+            shares_db_with.tokens
+            if shares_db_with
+            else {role: self._token(role) for role in ("kiosk", "display", "staff")}
+        )
 
     def _cli(self, *args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "wartemarke.cli", *args, "--db", self.db, "--config", str(CONFIG)],
-                              cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            [sys.executable, "-m", "wartemarke.cli", *args, "--db", self.db, "--config", str(CONFIG)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     def _token(self, role: str) -> str:
         return self._cli("admin", "token", "create", "--role", role, "--name", f"bench {role}").strip().splitlines()[-1]
@@ -83,9 +101,24 @@ class Server:
     def start(self) -> float:
         """Start and return the monotonic time at which /health first answered."""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "wartemarke.cli", "server", "--config", str(CONFIG), "--db", self.db,
-             "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=dict(os.environ),
+            [
+                sys.executable,
+                "-m",
+                "wartemarke.cli",
+                "server",
+                "--config",
+                str(CONFIG),
+                "--db",
+                self.db,
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ),
         )
         while True:
             try:
@@ -107,8 +140,10 @@ def bench_requests(server: Server, count: int) -> list[str]:
     staff = QueueClient(server.url, server.tokens["staff"])
     raw = requests.Session()
     raw.headers["Authorization"] = f"Bearer {server.tokens['staff']}"
-    calls = {"raw requests.Session": lambda: raw.get(server.url + "/api/v1/services", timeout=3).json(),
-             "QueueClient.services()": staff.services}
+    calls = {
+        "raw requests.Session": lambda: raw.get(server.url + "/api/v1/services", timeout=3).json(),
+        "QueueClient.services()": staff.services,
+    }
     timings: dict[str, list[float]] = {name: [] for name in calls}
     for round_ in range(count + 20):
         for name, call in calls.items():
@@ -116,16 +151,18 @@ def bench_requests(server: Server, count: int) -> list[str]:
             call()
             if round_ >= 20:  # warm-up not counted
                 timings[name].append((time.perf_counter() - started) * 1000)
-    return [f"GET /services via {name:<24} n={count}  p50 {statistics.median(values):6.2f} ms"
-            f"  p99 {percentile(values, 0.99):6.2f} ms" for name, values in timings.items()]
+    return [
+        f"GET /services via {name:<24} n={count}  p50 {statistics.median(values):6.2f} ms"
+        f"  p99 {percentile(values, 0.99):6.2f} ms"
+        for name, values in timings.items()
+    ]
 
 
 def bench_recovery(server: Server, restarts: int) -> list[str]:
     kiosk = QueueClient(server.url, server.tokens["kiosk"])
     states: queue.Queue[tuple[bool, float]] = queue.Queue()
     numbers: queue.Queue[str] = queue.Queue()
-    stream = EventStream(server.url, server.tokens["display"],
-                         on_state=lambda up: states.put((up, time.monotonic())))
+    stream = EventStream(server.url, server.tokens["display"], on_state=lambda up: states.put((up, time.monotonic())))
 
     def listen() -> None:
         for event in stream.events():
@@ -154,9 +191,11 @@ def bench_recovery(server: Server, restarts: int) -> list[str]:
             missed += 1
         kiosk.issue_ticket("aufenthalt", "de")
     stream.close()
-    return [f"EventStream back after a server restart  n={restarts}  median {statistics.median(recoveries):6.0f} ms"
-            f"  max {max(recoveries):6.0f} ms  (from /health OK to connected; default backoff)",
-            f"events issued while the server was down and missed after resume: {missed} of {restarts}"]
+    return [
+        f"EventStream back after a server restart  n={restarts}  median {statistics.median(recoveries):6.0f} ms"
+        f"  max {max(recoveries):6.0f} ms  (from /health OK to connected; default backoff)",
+        f"events issued while the server was down and missed after resume: {missed} of {restarts}",
+    ]
 
 
 def main() -> None:

@@ -53,14 +53,17 @@ def report(name: str, samples_s: list[float], target_ms: float | None = None) ->
     ms = [s * 1000 for s in samples_s]
     p99 = percentile(ms, 99)
     verdict = "" if target_ms is None else (f"p99 < {target_ms:.0f}: " + ("met" if p99 < target_ms else "MISSED"))
-    return (f"{name:<40} n={len(ms):<4} p50 {percentile(ms, 50):7.1f} ms  p99 {p99:7.1f} ms  "
-            f"max {max(ms):7.1f} ms  mean {statistics.fmean(ms):7.1f} ms  {verdict}")
+    return (
+        f"{name:<40} n={len(ms):<4} p50 {percentile(ms, 50):7.1f} ms  p99 {p99:7.1f} ms  "
+        f"max {max(ms):7.1f} ms  mean {statistics.fmean(ms):7.1f} ms  {verdict}"
+    )
 
 
 def start_server(workdir: Path) -> LiveServer:
     config = workdir / "site.toml"
-    config.write_text(DEMO_SITE.read_text().replace("kiosk_tickets_per_minute = 60",
-                                                    "kiosk_tickets_per_minute = 100000"))
+    config.write_text(
+        DEMO_SITE.read_text().replace("kiosk_tickets_per_minute = 60", "kiosk_tickets_per_minute = 100000")
+    )
     return LiveServer(config, f"sqlite:///{workdir}/bench.db", workdir).start()
 
 

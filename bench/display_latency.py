@@ -46,8 +46,10 @@ def run_readers(url: str, token: str, count: int) -> None:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    request = (f"GET /api/v1/events HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: Bearer {token}\r\n"
-               "Accept: text/event-stream\r\n\r\n").encode()
+    request = (
+        f"GET /api/v1/events HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: Bearer {token}\r\n"
+        "Accept: text/event-stream\r\n\r\n"
+    ).encode()
     selector = selectors.DefaultSelector()
     events = {}
     for _ in range(count):
@@ -79,8 +81,9 @@ def start_server(tmp: Path):
 
     # The demo site limits a kiosk to 60 tickets a minute; the bench pre-issues hundreds at once.
     config = tmp / "bench-site.toml"
-    config.write_text(DEMO_SITE.read_text().replace("kiosk_tickets_per_minute = 60",
-                                                    "kiosk_tickets_per_minute = 100000"))
+    config.write_text(
+        DEMO_SITE.read_text().replace("kiosk_tickets_per_minute = 60", "kiosk_tickets_per_minute = 100000")
+    )
     return LiveServer(config, f"sqlite:///{tmp}/bench.db", tmp).start()
 
 
@@ -99,7 +102,10 @@ def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
     if displays > 1:
         readers = subprocess.Popen(
             [sys.executable, __file__, "--readers", str(displays - 1), server.url, server.tokens["display"]],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert readers.stdout.readline().startswith("connected"), "readers did not connect"
 
     kiosk = QueueClient(server.url, server.tokens["kiosk"])
@@ -108,8 +114,9 @@ def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
         kiosk.issue_ticket("aufenthalt", "uk")  # no quota; served at counters 2 and 3
 
     Window.size = (1920, 1080)
-    config = DisplayConfig.model_validate({"server": {"url": server.url, "token_file": "unused"},
-                                           "board": {"languages": ["de"]}})
+    config = DisplayConfig.model_validate(
+        {"server": {"url": server.url, "token_file": "unused"}, "board": {"languages": ["de"]}}
+    )
     screen = BoardScreen(history=8)
     Window.add_widget(screen)
     session = DisplaySession(config, screen, None)
@@ -176,8 +183,7 @@ def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
         readers.stdin.flush()
         line = readers.stdout.readline().split()
         readers.wait(10)
-        print(f"  other displays: {displays - 1} connections, {line[1]} events read, "
-              f"fewest by one display {line[2]}")
+        print(f"  other displays: {displays - 1} connections, {line[1]} events read, fewest by one display {line[2]}")
     return results
 
 
@@ -200,10 +206,14 @@ def main() -> None:
                 server.kill()
         for part in ("server", "display", "pump", "total"):
             values = results[part]
-            print(f"{displays:>8} {part:>8} {statistics.median(values):8.1f} {percentile(values, 99):8.1f} "
-                  f"{max(values):8.1f}")
-        print(f"{'':>8} samples: {len(results['total'])}; target p99 total < 150 ms: "
-              f"{'met' if percentile(results['total'], 99) < 150 else 'NOT met'}")
+            print(
+                f"{displays:>8} {part:>8} {statistics.median(values):8.1f} {percentile(values, 99):8.1f} "
+                f"{max(values):8.1f}"
+            )
+        print(
+            f"{'':>8} samples: {len(results['total'])}; target p99 total < 150 ms: "
+            f"{'met' if percentile(results['total'], 99) < 150 else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

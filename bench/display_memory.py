@@ -62,8 +62,9 @@ def main() -> None:
     from display.session import DisplaySession
 
     Window.size = (1920, 1080)
-    config = DisplayConfig.model_validate({"server": {"token_file": "unused"},
-                                           "board": {"languages": ["de", "uk", "ar"], "label_seconds": 0.05}})
+    config = DisplayConfig.model_validate(
+        {"server": {"token_file": "unused"}, "board": {"languages": ["de", "uk", "ar"], "label_seconds": 0.05}}
+    )
     screen = BoardScreen(history=8)
     Window.add_widget(screen)
     announcer = Announcer(InstantSpeaker())
@@ -71,9 +72,17 @@ def main() -> None:
     services = ["notfall", "aufenthalt", "einbuergerung", "ukraine"]
 
     def service(index: int, waiting: int) -> dict:
-        return {"id": services[index], "prefix": services[index][0].upper(), "names": {"de": services[index]},
-                "open": True, "quota": None, "issued": 0, "remaining": None, "waiting": waiting,
-                "wait": {"low_min": waiting, "high_min": waiting + 10}}
+        return {
+            "id": services[index],
+            "prefix": services[index][0].upper(),
+            "names": {"de": services[index]},
+            "open": True,
+            "quota": None,
+            "issued": 0,
+            "remaining": None,
+            "waiting": waiting,
+            "wait": {"low_min": waiting, "high_min": waiting + 10},
+        }
 
     event_id = 0
     tracemalloc.start()
@@ -82,15 +91,25 @@ def main() -> None:
     started = time.perf_counter()
     for call in range(1, args.calls + 1):
         number = f"{'NAEU'[call % 4]}{call:04d}"
-        ticket = {"id": f"t{call}", "number": number, "service": services[call % 4], "language": "uk",
-                  "status": "called", "counter": str(call % 5 + 1), "counter_name": f"Schalter {call % 5 + 1}",
-                  "called_at": datetime.now(UTC).isoformat(), "issued_at": datetime.now(UTC).isoformat()}
+        ticket = {
+            "id": f"t{call}",
+            "number": number,
+            "service": services[call % 4],
+            "language": "uk",
+            "status": "called",
+            "counter": str(call % 5 + 1),
+            "counter_name": f"Schalter {call % 5 + 1}",
+            "called_at": datetime.now(UTC).isoformat(),
+            "issued_at": datetime.now(UTC).isoformat(),
+        }
         event_id += 3
-        session.pump([
-            Event(event_id - 2, "ticket.called", ticket),
-            Event(event_id - 1, "ticket.updated", dict(ticket, status="done")),
-            Event(event_id, "service.updated", service(call % 4, call % 37)),
-        ])
+        session.pump(
+            [
+                Event(event_id - 2, "ticket.called", ticket),
+                Event(event_id - 1, "ticket.updated", dict(ticket, status="done")),
+                Event(event_id, "service.updated", service(call % 4, call % 37)),
+            ]
+        )
         if call % 10 == 0:
             EventLoop.idle()  # a frame every 10 calls: widgets re-render, 10,000 calls take a minute
         if call % 1000 == 0:
@@ -98,8 +117,11 @@ def main() -> None:
                 time.sleep(0.01)
             gc.collect()
             heap = tracemalloc.get_traced_memory()[0] / 2**20
-            print(f"{call:>7} {rss_mib():8.1f} {heap:9.2f} {len(session.board.calls):>11} "
-                  f"{announcer.pending:>7} {time.perf_counter() - started:6.1f}", flush=True)
+            print(
+                f"{call:>7} {rss_mib():8.1f} {heap:9.2f} {len(session.board.calls):>11} "
+                f"{announcer.pending:>7} {time.perf_counter() - started:6.1f}",
+                flush=True,
+            )
     announcer.close(timeout=10)
     Window.remove_widget(screen)
 

@@ -55,10 +55,10 @@ class Screen:
                 end = buffer.find(b"\n", start + len(CALLED))
                 if end < 0:
                     break
-                ticket_id = json.loads(buffer[start + len(CALLED):end])["id"]
+                ticket_id = json.loads(buffer[start + len(CALLED) : end])["id"]
                 self.arrivals.setdefault(ticket_id, {})[self.index] = now
                 buffer = buffer[end:]
-            buffer = buffer[-len(CALLED):] if len(buffer) > len(CALLED) else buffer
+            buffer = buffer[-len(CALLED) :] if len(buffer) > len(CALLED) else buffer
 
     def close(self) -> None:
         self.connection.close()
@@ -68,8 +68,11 @@ async def measure(office: BenchOffice, subscribers: int, rounds: int) -> tuple[l
     kiosk = await HttpConnection(office.servers[0].url).open()
     for _ in range(rounds):
         body = json.dumps({"service": "notfall", "language": "de"}).encode()
-        headers = {"Authorization": f"Bearer {office.kiosk_tokens[0]}", "Content-Type": "application/json",
-                   "Idempotency-Key": str(uuid.uuid4())}
+        headers = {
+            "Authorization": f"Bearer {office.kiosk_tokens[0]}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": str(uuid.uuid4()),
+        }
         assert (await kiosk.request("POST", "/api/v1/tickets", headers, body)).status == 201
     kiosk.close()
 
@@ -120,10 +123,14 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, args.subscribers * 2 + 256)), hard))
     setups = [(s.split(":")[0], int(s.split(":")[1])) for s in args.setups.split(",")]
 
-    print(f"event fan-out to {args.subscribers} SSE subscribers — {platform.node()}, {os.cpu_count()} CPUs, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {args.rounds} calls per setup\n")
-    print(f"{'backend':<10}{'procs':>6}{'deliveries':>11}{'missing':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-          f"{'call-next p50 ms':>18}")
+    print(
+        f"event fan-out to {args.subscribers} SSE subscribers — {platform.node()}, {os.cpu_count()} CPUs, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {args.rounds} calls per setup\n"
+    )
+    print(
+        f"{'backend':<10}{'procs':>6}{'deliveries':>11}{'missing':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'call-next p50 ms':>18}"
+    )
     with postgres_if_needed([b for b, _ in setups]) as cluster:
         for backend, processes in setups:
             with running_office(backend, processes, kiosks=1, cluster=cluster) as office:
@@ -132,8 +139,11 @@ def main() -> None:
             p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else float("nan")
             p50 = statistics.median(latencies) if latencies else float("nan")
             worst = latencies[-1] if latencies else float("nan")
-            print(f"{backend:<10}{processes:>6}{len(latencies):>11}{missing:>8}{p50:>9.1f}{p99:>9.1f}{worst:>9.1f}"
-                  f"{call_p50:>18.1f}", flush=True)
+            print(
+                f"{backend:<10}{processes:>6}{len(latencies):>11}{missing:>8}{p50:>9.1f}{p99:>9.1f}{worst:>9.1f}"
+                f"{call_p50:>18.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -28,8 +28,21 @@ def _wartemarke(*args: str, **kwargs) -> subprocess.CompletedProcess:
 def queue_server(folder: Path) -> Iterator[tuple[str, str]]:
     """(base url, kiosk token) of a fresh server on a fresh SQLite file in `folder`."""
     db = f"sqlite:///{folder}/bench.db"
-    created = _wartemarke("admin", "token", "create", "--role", "kiosk", "--name", "Kiosk Benchmark",
-                          "--db", db, "--config", str(SITE), capture_output=True, text=True)
+    created = _wartemarke(
+        "admin",
+        "token",
+        "create",
+        "--role",
+        "kiosk",
+        "--name",
+        "Kiosk Benchmark",
+        "--db",
+        db,
+        "--config",
+        str(SITE),
+        capture_output=True,
+        text=True,
+    )
     token = created.stdout.strip().splitlines()[-1]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -37,8 +50,24 @@ def queue_server(folder: Path) -> Iterator[tuple[str, str]]:
     url = f"http://127.0.0.1:{port}"
     log = open(folder / "server.log", "ab")
     server = subprocess.Popen(
-        [sys.executable, "-m", "wartemarke.cli", "server", "--config", str(SITE), "--db", db,
-         "--port", str(port), "--log-level", "warning"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "wartemarke.cli",
+            "server",
+            "--config",
+            str(SITE),
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -27,7 +27,11 @@ def one_start(config: Path, env: dict[str, str]) -> float:
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "wartemarke.cli", "kiosk", "--config", str(config), "--windowed"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stderr is not None
@@ -52,8 +56,10 @@ def main() -> int:
             env.pop("KIVY_NO_CONSOLELOG", None)  # the readiness marker is a log line
             one_start(config, env)  # warm the OS file cache: a kiosk boots many times a year, not once
             times = [one_start(config, env) for _ in range(args.runs)]
-    print(f"kiosk cold start to first interactive frame over {args.runs} runs: "
-          f"min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s")
+    print(
+        f"kiosk cold start to first interactive frame over {args.runs} runs: "
+        f"min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+    )
     return 0
 
 

@@ -121,16 +121,21 @@ def main() -> int:
                 controller.finish_ticket()
                 if number in (1, 100, 250, 500, 750, args.tickets):
                     resident, private = memory_mb()
-                    print(f"after {number:5d} tickets: resident {resident:6.1f} MB, private {private:6.1f} MB",
-                          flush=True)
+                    print(
+                        f"after {number:5d} tickets: resident {resident:6.1f} MB, private {private:6.1f} MB", flush=True
+                    )
             runtime.stop()
 
-    for label, values in (("tap on a concern -> ticket on screen (first frame drawn)", latencies),
-                          ("  of which: tap -> server answered, ticket screen set up", answered)):
+    for label, values in (
+        ("tap on a concern -> ticket on screen (first frame drawn)", latencies),
+        ("  of which: tap -> server answered, ticket screen set up", answered),
+    ):
         ordered = sorted(values)
         p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-        print(f"{label} over {len(ordered)} tickets: p50 {statistics.median(ordered) * 1000:.0f} ms, "
-              f"p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms")
+        print(
+            f"{label} over {len(ordered)} tickets: p50 {statistics.median(ordered) * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
+        )
     return 0
 
 

@@ -116,19 +116,26 @@ def main() -> None:
     setups = [(s.split(":")[0], int(s.split(":")[1])) for s in args.setups.split(",")]
     clients = [int(c) for c in args.clients.split(",")]
 
-    print(f"ticket issue over HTTP — {platform.node()}, {platform.processor() or platform.machine()}, "
-          f"{__import__('os').cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(
+        f"ticket issue over HTTP — {platform.node()}, {platform.processor() or platform.machine()}, "
+        f"{__import__('os').cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
     print(f"{args.seconds:g} s measured after {args.warmup:g} s warm-up per run; fresh database per run\n")
-    print(f"{'backend':<10}{'procs':>6}{'clients':>8}{'tickets':>9}{'tickets/s':>11}"
-          f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   CPU ms/ticket: server  database  client")
+    print(
+        f"{'backend':<10}{'procs':>6}{'clients':>8}{'tickets':>9}{'tickets/s':>11}"
+        f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   CPU ms/ticket: server  database  client"
+    )
     with postgres_if_needed([b for b, _ in setups]) as cluster:
         for backend, processes in setups:
             for count in clients:
                 result = run(f"{backend}:{processes}", backend, processes, count, cluster, args.warmup, args.seconds)
                 tickets, rate, p50, p99, errors = result.figures()
                 server_ms, database_ms, client_ms = result.cpu_ms_per_ticket()
-                print(f"{backend:<10}{processes:>6}{count:>8}{tickets:>9}{rate:>11.0f}{p50:>9.1f}{p99:>9.1f}{errors:>8}"
-                      f"{server_ms:>22.2f}{database_ms:>10.2f}{client_ms:>8.2f}", flush=True)
+                print(
+                    f"{backend:<10}{processes:>6}{count:>8}{tickets:>9}{rate:>11.0f}{p50:>9.1f}{p99:>9.1f}{errors:>8}"
+                    f"{server_ms:>22.2f}{database_ms:>10.2f}{client_ms:>8.2f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -138,7 +138,8 @@ def error_from_response(status: int, body: Any, headers: Mapping[str, str], reas
         message = str(body.get("message") or "")
     if status >= 500:
         return ServerUnavailable(
-            message or f"The queue server answered {status} {reason}".strip() + ".", status=status,
+            message or f"The queue server answered {status} {reason}".strip() + ".",
+            status=status,
             error=code or "server_error",
         )
     if not message:

@@ -133,7 +133,9 @@ class EventStream:
         self._retry_after = None
         try:
             response = session.get(
-                self.base_url + EVENTS_PATH, headers=headers, stream=True,
+                self.base_url + EVENTS_PATH,
+                headers=headers,
+                stream=True,
                 timeout=(self.connect_timeout, self.silence_timeout),
             )
         except requests.RequestException as exc:

@@ -114,8 +114,11 @@ class QueueClient:
         """
         key = idempotency_key or str(uuid.uuid4())
         return self._call(
-            "POST", "/tickets", body={"service": service, "language": language},
-            headers={"Idempotency-Key": key}, replayable=True,
+            "POST",
+            "/tickets",
+            body={"service": service, "language": language},
+            headers={"Idempotency-Key": key},
+            replayable=True,
         )
 
     def report_device_status(self, status: str, detail: str = "") -> dict:
@@ -221,12 +224,15 @@ class QueueClient:
             if response.ok:
                 raise ServerUnavailable(
                     f"The server at {self.base_url} answered {response.status_code} with something "
-                    "that is not JSON — is the url right?", status=response.status_code,
+                    "that is not JSON — is the url right?",
+                    status=response.status_code,
                 ) from None
         if response.ok:
             return payload
         error: ApiError = error_from_response(
-            response.status_code, payload if payload is not None else response.text, response.headers,
+            response.status_code,
+            payload if payload is not None else response.text,
+            response.headers,
             response.reason or "",
         )
         raise error

@@ -54,7 +54,7 @@ class SseParser:
         messages: list[SseMessage] = []
         start = 0
         for line_break in _LINE_BREAK.finditer(buffer):
-            message = self._line(buffer[start:line_break.start()])
+            message = self._line(buffer[start : line_break.start()])
             if message is not None:
                 messages.append(message)
             start = line_break.end()

@@ -43,7 +43,10 @@ class CounterApp(App):
         self._ = gettext_for("counter", config.counter.language)
         self.client = QueueClient(config.server.url, token, timeout=3.0, retries=1)
         self.controller = CounterController(
-            self.client, self._, language=config.counter.language, counter_id=config.counter.id,
+            self.client,
+            self._,
+            language=config.counter.language,
+            counter_id=config.counter.id,
             on_change=self._changed,
         )
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="counter-worker")
@@ -161,7 +164,8 @@ class CounterApp(App):
     def _listen(self) -> None:
         """Follow the server's events; a server that refuses them leaves the app polling."""
         self._stream = EventStream(
-            self.settings.server.url, self.token,
+            self.settings.server.url,
+            self.token,
             on_state=lambda connected: self.submit(self.controller.connection_changed, connected),
         )
         try:
@@ -183,6 +187,8 @@ class CounterApp(App):
         # must not be overwritten by this initial state.
         state(False)
         self._scanner = SerialScanner(
-            scanner_settings.port, scanner_settings.baudrate,
-            on_code=lambda code: self.submit(self.controller.scan, code), on_state=state,
+            scanner_settings.port,
+            scanner_settings.baudrate,
+            on_code=lambda code: self.submit(self.controller.scan, code),
+            on_state=state,
         ).start()

@@ -50,7 +50,7 @@ class ScannerSection(ConfigModel):
     @model_validator(mode="after")
     def _serial_needs_port(self) -> ScannerSection:
         if self.kind == "serial" and not self.port:
-            raise ValueError("kind = \"serial\" needs port, e.g. port = \"/dev/ttyACM0\"")
+            raise ValueError('kind = "serial" needs port, e.g. port = "/dev/ttyACM0"')
         return self
 
 
@@ -70,7 +70,7 @@ class ShortcutsSection(ConfigModel):
     def _key_name(cls, value: str) -> str:
         value = value.strip().lower()
         if not _KEY.match(value):
-            raise ValueError(f"{value!r} is not a key; use e.g. \"f2\", \"ctrl+n\", \"spacebar\"")
+            raise ValueError(f'{value!r} is not a key; use e.g. "f2", "ctrl+n", "spacebar"')
         return value
 
     @model_validator(mode="after")

@@ -223,15 +223,18 @@ class CounterController:
             self.scanned = self._client.scan(code, self.counter_id)
             card = self._card(self.scanned)
             if self.current and self.current["id"] == self.scanned["id"]:
-                self._say("info", self._("Ticket {number} is the one at your counter.").format(
-                    number=card.number), notify=False)
+                self._say(
+                    "info",
+                    self._("Ticket {number} is the one at your counter.").format(number=card.number),
+                    notify=False,
+                )
             else:
                 self.notice = None
 
         self._attempt(look_up, scanning=True)
 
     def call_scanned(self) -> None:
-        """"Call this ticket now": call the scanned ticket to this counter, out of turn."""
+        """ "Call this ticket now": call the scanned ticket to this counter, out of turn."""
         if self.scanned is None:
             return
         if self.current is not None:
@@ -278,9 +281,7 @@ class CounterController:
     def view(self) -> CounterView:
         current_status = self.current.get("status") if self.current else None
         enabled = ALLOWED.get(current_status, frozenset()) if self.phase == "serving" else frozenset()
-        scanned_callable = (
-            self.scanned is not None and self.current is None and self.scanned.get("status") in CALLABLE
-        )
+        scanned_callable = self.scanned is not None and self.current is None and self.scanned.get("status") in CALLABLE
         waiting = tuple(
             WaitingRow(sid, self._concern(sid), int(self.services[sid].get("waiting") or 0))
             for sid in self.served
@@ -337,8 +338,11 @@ class CounterController:
     def _transfer(self, ticket_id: str, number: str, service: str) -> None:
         self._client.transfer(ticket_id, service)
         self.current = None
-        self._say("info", self._("Ticket {number} now waits for: {concern}.").format(
-            number=number, concern=self._concern(service)), notify=False)
+        self._say(
+            "info",
+            self._("Ticket {number} now waits for: {concern}.").format(number=number, concern=self._concern(service)),
+            notify=False,
+        )
 
     def _after_step(self, action: str, ticket: Ticket) -> None:
         """Adopt the ticket the server returned and say what happened."""
@@ -432,8 +436,7 @@ class CounterController:
         if self.current and self.current["id"] == ticket_id:
             self._apply_ticket_summary(ticket)
         card = self._card(ticket)
-        return self._("Not possible now. Ticket {number}: {status}.").format(
-            number=card.number, status=card.status)
+        return self._("Not possible now. Ticket {number}: {status}.").format(number=card.number, status=card.status)
 
     def _say(self, kind: Literal["info", "error"], text: str, notify: bool = True) -> None:
         self.notice = Notice(kind, text)

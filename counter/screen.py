@@ -49,8 +49,7 @@ class CounterScreen(BoxLayout):
 
     __events__ = ("on_action", "on_call_scanned", "on_dismiss_scanned", "on_choose_counter")
 
-    def __init__(self, language: str, translate: Callable[[str], str], shortcuts: Mapping[str, str],
-                 **kwargs) -> None:
+    def __init__(self, language: str, translate: Callable[[str], str], shortcuts: Mapping[str, str], **kwargs) -> None:
         load_layout()
         super().__init__(**kwargs)
         self.language = language
@@ -129,20 +128,27 @@ class CounterScreen(BoxLayout):
         """Transfer needs a concern: offer each as a big button."""
         self.close_popups()
         # Light card on a dimmed screen: dark text stays readable (the default panel is dark grey).
-        popup = ModalView(size_hint=(0.6, None), auto_dismiss=True, background="",
-                          background_color=(0.957, 0.965, 0.973, 1), overlay_color=(0, 0, 0, 0.6))
+        popup = ModalView(
+            size_hint=(0.6, None),
+            auto_dismiss=True,
+            background="",
+            background_color=(0.957, 0.965, 0.973, 1),
+            overlay_color=(0, 0, 0, 0.6),
+        )
         box = BoxLayout(orientation="vertical", padding=20, spacing=12, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
         scale = self.scale
         title = Factory.CounterLabel(text=self._t(self._("Transfer to which concern?")), font_size=sp(24) * scale)
         box.add_widget(title)
         for service_id, concern in self._transfer_targets:
-            button = Factory.CounterButton(text=self._t(concern), size_hint_y=None, height=72 * scale,
-                                           font_size=sp(22) * scale)
+            button = Factory.CounterButton(
+                text=self._t(concern), size_hint_y=None, height=72 * scale, font_size=sp(22) * scale
+            )
             button.bind(on_release=lambda _b, s=service_id: self._transfer_to(s))
             box.add_widget(button)
-        cancel = Factory.CounterButton(text=self._t(self._("Back")), size_hint_y=None, height=64 * scale,
-                                       font_size=sp(22) * scale, quiet=True)
+        cancel = Factory.CounterButton(
+            text=self._t(self._("Back")), size_hint_y=None, height=64 * scale, font_size=sp(22) * scale, quiet=True
+        )
         cancel.bind(on_release=lambda _b: self.close_popups())
         box.add_widget(cancel)
         popup.height = 0
@@ -211,8 +217,14 @@ class CounterScreen(BoxLayout):
         for row in view.waiting:
             scale = self.scale
             concern = Factory.CounterLabel(text=self._t(row.concern), font_size=sp(22) * scale)
-            count = Factory.CounterLabel(text=str(row.waiting), font_size=sp(28) * scale, bold=True,
-                                         size_hint=(None, 1), width=80 * scale, halign="center")
+            count = Factory.CounterLabel(
+                text=str(row.waiting),
+                font_size=sp(28) * scale,
+                bold=True,
+                size_hint=(None, 1),
+                width=80 * scale,
+                halign="center",
+            )
             line = BoxLayout(size_hint_y=None, spacing=12)
             # A long concern wraps onto a second line; the row grows with it.
             concern.bind(height=lambda label, h, row=line: setattr(row, "height", max(h, 48 * self.scale)))

@@ -27,7 +27,7 @@ class KeyChord:
 
     @classmethod
     def parse(cls, name: str) -> KeyChord:
-        """"ctrl+n" -> KeyChord(110, {"ctrl"}); names are validated by the config already."""
+        """ "ctrl+n" -> KeyChord(110, {"ctrl"}); names are validated by the config already."""
         *mods, key = name.lower().split("+")
         return cls(_NAMED[key], frozenset(mods))
 

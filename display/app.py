@@ -40,8 +40,9 @@ class DisplayApp(App):
     def build(self) -> BoardScreen:
         config = self.display_config
         screen = BoardScreen(history=config.board.history)
-        speaker, sound_note = open_speaker(enabled=config.sound.enabled, voice=config.sound.voice,
-                                           rate=config.sound.rate)
+        speaker, sound_note = open_speaker(
+            enabled=config.sound.enabled, voice=config.sound.voice, rate=config.sound.rate
+        )
         log.info("display: sound: %s", sound_note)
         self.announcer = Announcer(speaker, ticket_language=config.sound.ticket_language)
         self.session = DisplaySession(config, screen, self.announcer)

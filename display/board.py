@@ -177,8 +177,11 @@ class Board:
         self._service_event = {sid: floor for sid in self._services}
         announcements: list[Announcement] = []
         snapshot_numbers: set[str] = set()
-        entries = [c for c in board.get("calls") or []
-                   if isinstance(c, dict) and c.get("number") and c.get("status") not in _OFF_BOARD_STATUSES]
+        entries = [
+            c
+            for c in board.get("calls") or []
+            if isinstance(c, dict) and c.get("number") and c.get("status") not in _OFF_BOARD_STATUSES
+        ]
         for entry in reversed(entries):  # oldest first, so newer calls get the higher sequence
             if not self._shows_counter(entry.get("counter")):
                 continue
@@ -243,8 +246,8 @@ class Board:
             same_call = existing.from_snapshot and called_at is not None and existing.called_at == called_at
         else:
             same_call = existing is not None and (
-                existing.called_at == called_at or (called_at is not None and existing.called_at is not None
-                                                    and called_at < existing.called_at)
+                existing.called_at == called_at
+                or (called_at is not None and existing.called_at is not None and called_at < existing.called_at)
             )
         counter = str(ticket.get("counter") or "")
         if same_call:
@@ -303,5 +306,5 @@ class Board:
         """Keep only what the screen shows, so memory stays flat over a long day."""
         if len(self._calls) <= self._keep:
             return
-        for call in self.calls[self._keep:]:
+        for call in self.calls[self._keep :]:
             del self._calls[call.number]

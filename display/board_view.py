@@ -118,8 +118,7 @@ def view_board(board: Board, *, language: str, now: datetime, notice: str | dict
         notice_text = notice
     lost = ""
     if not board.connected and board.disconnected_since is not None:
-        lost = shape(_("No connection for {duration}").format(
-            duration=duration_text(now - board.disconnected_since)))
+        lost = shape(_("No connection for {duration}").format(duration=duration_text(now - board.disconnected_since)))
     return BoardView(
         language=language,
         rtl=is_rtl(language),
@@ -131,8 +130,7 @@ def view_board(board: Board, *, language: str, now: datetime, notice: str | dict
         no_calls=shape(_("No calls yet")),
         current=line(calls[0]) if calls else None,
         history=tuple(line(c) for c in calls[1:]),
-        columns=(shape(_("Concern")), shape(_("Waiting")), shape(_("Expected wait")),
-                 shape(_("Slots left today"))),
+        columns=(shape(_("Concern")), shape(_("Waiting")), shape(_("Expected wait")), shape(_("Slots left today"))),
         services=tuple(
             ServiceLine(
                 name=shape(service_name(s, language)),

@@ -128,6 +128,7 @@ class LiveFeed:
                 self._put(event)
         except ApiError as exc:
             self.fatal = exc
-            log.error("display: the server refused the event stream (%s) — check the token file, then restart",
-                      exc.message)
+            log.error(
+                "display: the server refused the event stream (%s) — check the token file, then restart", exc.message
+            )
             self._put(StreamState(False))

@@ -11,7 +11,7 @@ RGB = tuple[float, float, float]
 
 def _hex(value: str) -> RGB:
     value = value.lstrip("#")
-    return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+    return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
 
 
 BACKGROUND = _hex("#0b1a2b")

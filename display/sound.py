@@ -65,7 +65,9 @@ class SoxSpeaker:
         with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
             subprocess.run(
                 [self._espeak, "-v", self._voices[language], "-s", str(self._rate), "-w", wav.name, text],
-                check=True, capture_output=True, timeout=30,
+                check=True,
+                capture_output=True,
+                timeout=30,
             )
             self._play(Path(wav.name))
 
@@ -88,8 +90,9 @@ def espeak_voices(espeak: str, main_voice: str) -> dict[str, str]:
 def audio_output_works(player: str) -> bool:
     """Play 50 ms of silence: fails fast when there is no audio device."""
     try:
-        probe = subprocess.run([player, "-q", "-n", "synth", "0.05", "sine", "440", "vol", "0"],
-                               capture_output=True, timeout=10)
+        probe = subprocess.run(
+            [player, "-q", "-n", "synth", "0.05", "sine", "440", "vol", "0"], capture_output=True, timeout=10
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return probe.returncode == 0
@@ -108,8 +111,9 @@ def open_speaker(*, enabled: bool, voice: str, rate: int) -> tuple[SilentSpeaker
         return SoxSpeaker(player=player, espeak=None, voices={}, rate=rate), "chime only: no voice configured"
     espeak = shutil.which("espeak-ng")
     if espeak is None:
-        return SoxSpeaker(player=player, espeak=None, voices={}, rate=rate), \
-            "chime only: espeak-ng is not installed (apt-get install espeak-ng)"
+        return SoxSpeaker(
+            player=player, espeak=None, voices={}, rate=rate
+        ), "chime only: espeak-ng is not installed (apt-get install espeak-ng)"
     voices = espeak_voices(espeak, voice)
     speaker = SoxSpeaker(player=player, espeak=espeak, voices=voices, rate=rate)
     if "de" not in voices:

@@ -75,4 +75,3 @@ class KioskConfig(ConfigModel):
 
 def load_kiosk_config(path: Path | str) -> KioskConfig:
     return load_config(path, KioskConfig)
-

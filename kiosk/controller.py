@@ -600,9 +600,7 @@ class KioskController:
         messages = []
         for language in self.settings.languages:
             _ = kiosk_text(language)
-            messages.append(
-                OutOfServiceMessage(language, _("Out of service"), _("Please go to the information desk."))
-            )
+            messages.append(OutOfServiceMessage(language, _("Out of service"), _("Please go to the information desk.")))
         return OutOfServiceView(messages=tuple(messages), detail=self.problem)
 
     def _pin_view(self) -> StaffPinView:

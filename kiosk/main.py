@@ -29,8 +29,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="wartemarke kiosk", description="The touchscreen ticket kiosk.")
     parser.add_argument("--config", required=True, help="kiosk TOML file, e.g. config/kiosk.toml")
     parser.add_argument("--windowed", action="store_true", help="a window instead of full screen (demo)")
-    parser.add_argument("--size", type=_size, help="window size WxH, implies --windowed "
-                        "(default: half of the orientation's 1080p)")
+    parser.add_argument(
+        "--size", type=_size, help="window size WxH, implies --windowed (default: half of the orientation's 1080p)"
+    )
     return parser.parse_args(argv)
 
 

@@ -1,10 +1,10 @@
 """One URL names the printer: how it is connected and where.
 
-    usb://04b8:0e28                       USB vendor:product id (needs pyusb)
-    serial:///dev/ttyUSB0?baudrate=9600   serial port; optional flow=rtscts|xonxoff
-    tcp://192.168.1.40:9100               network printer (port defaults to 9100)
-    file:///dev/usb/lp0                   device file
-    preview:///var/wartemarke/printed     no printer: <number>.bin and <number>.png in that folder
+usb://04b8:0e28                       USB vendor:product id (needs pyusb)
+serial:///dev/ttyUSB0?baudrate=9600   serial port; optional flow=rtscts|xonxoff
+tcp://192.168.1.40:9100               network printer (port defaults to 9100)
+file:///dev/usb/lp0                   device file
+preview:///var/wartemarke/printed     no printer: <number>.bin and <number>.png in that folder
 """
 
 from __future__ import annotations

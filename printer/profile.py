@@ -39,9 +39,7 @@ class PrinterProfile:
     def named(cls, name: str) -> PrinterProfile:
         database_name = PROFILE_ALIASES.get(name, name)
         if database_name not in CAPABILITIES["profiles"]:
-            raise PrinterError(
-                f"unknown printer profile {name!r}; known profiles: {', '.join(known_profiles())}"
-            )
+            raise PrinterError(f"unknown printer profile {name!r}; known profiles: {', '.join(known_profiles())}")
         return cls(name, get_profile(database_name))
 
     @property

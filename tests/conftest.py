@@ -95,9 +95,24 @@ class LiveServer:
     def start(self, timeout: float = 30.0) -> LiveServer:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "wartemarke.cli", "server", "--config", str(self.config_path),
-             "--db", self.db_url, "--port", str(self.port), "--log-level", "warning"],
-            env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "wartemarke.cli",
+                "server",
+                "--config",
+                str(self.config_path),
+                "--db",
+                self.db_url,
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         import requests

@@ -83,9 +83,21 @@ class PostgresCluster:
                 os.chown(path, owner.pw_uid, owner.pw_gid)
         self.base.chmod(0o700)
         initdb = subprocess.run(
-            [str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
-             "-E", "UTF8", "--locale=C", "--no-sync"],
-            capture_output=True, text=True, **self._run_as_owner(),  # type: ignore[arg-type]
+            [
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            capture_output=True,
+            text=True,
+            **self._run_as_owner(),  # type: ignore[arg-type]
         )
         if initdb.returncode != 0:
             raise RuntimeError(f"initdb failed ({initdb.returncode}):\n{initdb.stdout}\n{initdb.stderr}")
@@ -98,11 +110,28 @@ class PostgresCluster:
             if self._as_user is not None:
                 os.chown(self.log_path, pwd.getpwnam(self._as_user).pw_uid, -1)
             self.process = subprocess.Popen(
-                [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
-                 "-k", str(self.socket_dir), "-c", "listen_addresses=127.0.0.1",
-                 "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", f"max_connections={self.max_connections}",
-                 "-c", "shared_buffers=128MB"],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    str(self.bin / "postgres"),
+                    "-D",
+                    str(self.data),
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.socket_dir),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=on",
+                    "-c",
+                    "synchronous_commit=on",
+                    "-c",
+                    f"max_connections={self.max_connections}",
+                    "-c",
+                    "shared_buffers=128MB",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
                 **self._run_as_owner(),  # type: ignore[arg-type]
             )
         deadline = time.monotonic() + timeout

@@ -1,8 +1,8 @@
 """The `[server]` section every device config shares: where the queue server is, and the token file.
 
-    [server]
-    url = "http://127.0.0.1:8000"
-    token_file = "../var/demo/kiosk.token"   # relative to the config file; the token alone
+[server]
+url = "http://127.0.0.1:8000"
+token_file = "../var/demo/kiosk.token"   # relative to the config file; the token alone
 """
 
 from __future__ import annotations

@@ -168,10 +168,14 @@ def forward(target_url: str, lose_answer: bool = False) -> Reply:
 
     def send(handler: _Handler) -> None:
         request = handler.recorded
-        passed_on = {name: value for name, value in request.headers.items()
-                     if name.lower() in ("authorization", "content-type", "idempotency-key", "accept")}
-        answer = requests.request(request.method, target_url + request.path, headers=passed_on,
-                                  data=request.body, timeout=10)
+        passed_on = {
+            name: value
+            for name, value in request.headers.items()
+            if name.lower() in ("authorization", "content-type", "idempotency-key", "accept")
+        }
+        answer = requests.request(
+            request.method, target_url + request.path, headers=passed_on, data=request.body, timeout=10
+        )
         if lose_answer:
             drop_connection()(handler)
             return

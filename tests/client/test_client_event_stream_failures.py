@@ -53,10 +53,12 @@ def make_stream(url: str, states: list[bool] | None = None, **options: object) -
 
 
 def test_events_cut_into_small_pieces_arrive_whole(stub) -> None:
-    payload = b": hello\n\n" + sse(1, "ticket.issued", {"number": "A001"}) + sse(
-        2, "ticket.called", {"number": "A001", "counter_name": "Schalter 2", "note": "Ärger\nzwei Zeilen"}
+    payload = (
+        b": hello\n\n"
+        + sse(1, "ticket.issued", {"number": "A001"})
+        + sse(2, "ticket.called", {"number": "A001", "counter_name": "Schalter 2", "note": "Ärger\nzwei Zeilen"})
     )
-    pieces = [payload[i:i + 5] for i in range(0, len(payload), 5)]
+    pieces = [payload[i : i + 5] for i in range(0, len(payload), 5)]
     stub.reply(event_stream(*pieces, then="silent"))
     runner = StreamRunner(make_stream(stub.url))
     first, second = runner.take(2)
@@ -134,9 +136,7 @@ def test_an_ended_stream_and_a_503_are_followed_by_reconnects(stub) -> None:
     assert states == [True, False, True, False]
 
 
-@pytest.mark.parametrize(
-    ("status", "error_type"), [(401, Unauthorized), (403, Forbidden)]
-)
+@pytest.mark.parametrize(("status", "error_type"), [(401, Unauthorized), (403, Forbidden)])
 def test_a_rejected_token_is_raised_not_retried_forever(stub, status, error_type) -> None:
     states: list[bool] = []
     stub.reply(json_reply(status, {"error": error_type.__name__.lower(), "message": "Token rejected."}))
@@ -148,12 +148,14 @@ def test_a_rejected_token_is_raised_not_retried_forever(stub, status, error_type
 
 
 def test_malformed_events_are_skipped_without_ending_the_stream(stub) -> None:
-    stub.reply(event_stream(
-        b"id: 1\nevent: ticket.issued\ndata: not json\n\n",
-        b'id: x\nevent: ticket.issued\ndata: {"a": 1}\n\n',
-        sse(3, "ticket.issued", {"number": "A003"}),
-        then="silent",
-    ))
+    stub.reply(
+        event_stream(
+            b"id: 1\nevent: ticket.issued\ndata: not json\n\n",
+            b'id: x\nevent: ticket.issued\ndata: {"a": 1}\n\n',
+            sse(3, "ticket.issued", {"number": "A003"}),
+            then="silent",
+        )
+    )
     runner = StreamRunner(make_stream(stub.url))
     (event,) = runner.take(1)
     runner.stop()

@@ -28,8 +28,11 @@ WAIT = 20.0  # seconds before a test gives up waiting for an event
 
 
 def clients(server) -> tuple[QueueClient, QueueClient, QueueClient]:
-    return (QueueClient(server.url, server.tokens["kiosk"]), QueueClient(server.url, server.tokens["staff"]),
-            QueueClient(server.url, server.tokens["display"]))
+    return (
+        QueueClient(server.url, server.tokens["kiosk"]),
+        QueueClient(server.url, server.tokens["staff"]),
+        QueueClient(server.url, server.tokens["display"]),
+    )
 
 
 def test_a_whole_ticket_life_through_the_client(live_server) -> None:
@@ -140,8 +143,13 @@ class Listener:
         self.events: queue.Queue[Event] = queue.Queue()
         self.states: queue.Queue[bool] = queue.Queue()
         self.error: BaseException | None = None
-        self.stream = EventStream(server.url, server.tokens["display"], on_state=self.states.put,
-                                  backoff=Backoff(initial=0.05, maximum=0.5), **options)
+        self.stream = EventStream(
+            server.url,
+            server.tokens["display"],
+            on_state=self.states.put,
+            backoff=Backoff(initial=0.05, maximum=0.5),
+            **options,
+        )
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 

@@ -45,8 +45,12 @@ def idempotency_keys(stub) -> list[str]:
 
 @pytest.mark.parametrize(
     "first_failure",
-    [json_reply(503, {"error": "unavailable", "message": "db busy"}), text_reply(502, "bad gateway"),
-     drop_connection(), stall(2.0)],
+    [
+        json_reply(503, {"error": "unavailable", "message": "db busy"}),
+        text_reply(502, "bad gateway"),
+        drop_connection(),
+        stall(2.0),
+    ],
     ids=["503", "502-html", "dropped-connection", "read-timeout"],
 )
 def test_issue_ticket_retries_with_the_same_generated_key(stub, first_failure) -> None:

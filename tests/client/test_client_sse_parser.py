@@ -39,7 +39,7 @@ def test_multi_line_data_is_joined_with_newlines_and_comments_are_ignored() -> N
 def test_any_cut_gives_the_same_events(size: int) -> None:
     # Cuts fall inside lines, inside "\r\n" pairs and inside the multi-byte "–" and "Ä".
     for stream in (STREAM, STREAM.replace(b"\n", b"\r\n"), STREAM.replace(b"\n", b"\r")):
-        pieces = [stream[i:i + size] for i in range(0, len(stream), size)]
+        pieces = [stream[i : i + size] for i in range(0, len(stream), size)]
         assert feed_all(pieces) == EXPECTED
 
 

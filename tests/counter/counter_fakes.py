@@ -9,8 +9,10 @@ from client.errors import Expired, InvalidCode, InvalidTransition, NotFound, Ser
 
 SERVICES = {
     "notfall": ("N", {"de": "Notfall", "en": "Emergency", "uk": "Терміново", "ar": "حالة طارئة"}),
-    "aufenthalt": ("A", {"de": "Aufenthaltstitel", "en": "Residence permit", "uk": "Дозвіл на проживання",
-                         "ar": "تصريح الإقامة"}),
+    "aufenthalt": (
+        "A",
+        {"de": "Aufenthaltstitel", "en": "Residence permit", "uk": "Дозвіл на проживання", "ar": "تصريح الإقامة"},
+    ),
     "ukraine": ("U", {"de": "Ukraine", "en": "Ukraine", "uk": "Україна", "ar": "أوكرانيا"}),
 }
 # action -> (allowed from, leads to), as in server/ticket_rules.py
@@ -42,9 +44,17 @@ class FakeQueue:
         n = next(self._sequence)
         prefix, names = SERVICES[service]
         ticket = {
-            "id": f"t{n}", "number": f"{prefix}{n:03d}", "service": service, "language": "uk",
-            "status": "waiting", "issued_at": issued_at, "counter": None, "counter_name": None,
-            "called_at": None, "service_names": names, "code": f"https://w.example/t/code{n}",
+            "id": f"t{n}",
+            "number": f"{prefix}{n:03d}",
+            "service": service,
+            "language": "uk",
+            "status": "waiting",
+            "issued_at": issued_at,
+            "counter": None,
+            "counter_name": None,
+            "called_at": None,
+            "service_names": names,
+            "code": f"https://w.example/t/code{n}",
         }
         self.tickets[ticket["id"]] = ticket
         return ticket
@@ -57,14 +67,25 @@ class FakeQueue:
     def _service(self, service_id: str) -> dict[str, Any]:
         prefix, names = SERVICES[service_id]
         waiting = sum(1 for t in self.tickets.values() if t["service"] == service_id and t["status"] == "waiting")
-        return {"id": service_id, "prefix": prefix, "names": names, "open": True, "quota": None,
-                "issued": 0, "remaining": None, "waiting": waiting, "wait": None}
+        return {
+            "id": service_id,
+            "prefix": prefix,
+            "names": names,
+            "open": True,
+            "quota": None,
+            "issued": 0,
+            "remaining": None,
+            "waiting": waiting,
+            "wait": None,
+        }
 
     def _counter(self, counter_id: str) -> dict[str, Any]:
         if counter_id not in self.desks:
             raise NotFound(404, "not_found", f"Unknown counter {counter_id}.")
-        current = next((t for t in self.tickets.values()
-                        if t["counter"] == counter_id and t["status"] in ("called", "serving")), None)
+        current = next(
+            (t for t in self.tickets.values() if t["counter"] == counter_id and t["status"] in ("called", "serving")),
+            None,
+        )
         return {**self.desks[counter_id], "current": dict(current) if current else None}
 
     def _step(self, action: str, ticket_id: str, **changes: Any) -> dict[str, Any]:
@@ -117,8 +138,13 @@ class FakeQueue:
 
     def call(self, ticket_id, counter):
         self._up("call")
-        return self._step("call", ticket_id, counter=counter, counter_name=self.desks[counter]["name"],
-                          called_at="2026-11-21T08:00:00+01:00")
+        return self._step(
+            "call",
+            ticket_id,
+            counter=counter,
+            counter_name=self.desks[counter]["name"],
+            called_at="2026-11-21T08:00:00+01:00",
+        )
 
     def recall(self, ticket_id):
         self._up("recall")
@@ -142,8 +168,9 @@ class FakeQueue:
 
     def transfer(self, ticket_id, service):
         self._up("transfer")
-        return self._step("transfer", ticket_id, service=service, counter=None, counter_name=None,
-                          service_names=SERVICES[service][1])
+        return self._step(
+            "transfer", ticket_id, service=service, counter=None, counter_name=None, service_names=SERVICES[service][1]
+        )
 
     def scan(self, code, counter):
         self._up("scan")

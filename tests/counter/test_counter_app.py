@@ -39,11 +39,13 @@ def test_clerk_calls_with_f2_scans_with_a_wedge_scanner_and_sees_new_tickets(liv
 
     token_file = tmp_path / "staff.token"
     token_file.write_text(live_server.tokens["staff"])
-    config = CounterConfig.model_validate({
-        "server": {"url": live_server.url, "token_file": str(token_file)},
-        "counter": {"id": "2", "language": "de"},
-        "scanner": {"kind": "keyboard"},
-    })
+    config = CounterConfig.model_validate(
+        {
+            "server": {"url": live_server.url, "token_file": str(token_file)},
+            "counter": {"id": "2", "language": "de"},
+            "scanner": {"kind": "keyboard"},
+        }
+    )
     kiosk = QueueClient(live_server.url, live_server.tokens["kiosk"])
     first = kiosk.issue_ticket("notfall", "uk")
     second = kiosk.issue_ticket("aufenthalt", "ar")
@@ -101,11 +103,13 @@ def test_a_serial_scanner_pulls_up_the_ticket_and_its_state_shows(live_server, t
     tty.setraw(slave)
     port = tmp_path / "scanner"
     port.symlink_to(os.ttyname(slave))
-    config = CounterConfig.model_validate({
-        "server": {"url": live_server.url, "token_file": str(token_file)},
-        "counter": {"id": "3", "language": "uk"},
-        "scanner": {"kind": "serial", "port": str(port), "baudrate": 9600},
-    })
+    config = CounterConfig.model_validate(
+        {
+            "server": {"url": live_server.url, "token_file": str(token_file)},
+            "counter": {"id": "3", "language": "uk"},
+            "scanner": {"kind": "serial", "port": str(port), "baudrate": 9600},
+        }
+    )
     with QueueClient(live_server.url, live_server.tokens["kiosk"]) as kiosk:
         ticket = kiosk.issue_ticket("ukraine", "uk")
     app = CounterApp(config, config.read_token())

@@ -13,8 +13,7 @@ NOW = datetime(2026, 11, 21, 6, 54, 2, tzinfo=UTC)  # 07:54 in Düsseldorf
 
 
 def make(queue: FakeQueue, counter_id: str | None = "1") -> CounterController:
-    controller = CounterController(queue, translate=lambda s: s, language="de", counter_id=counter_id,
-                                   now=lambda: NOW)
+    controller = CounterController(queue, translate=lambda s: s, language="de", counter_id=counter_id, now=lambda: NOW)
     return controller
 
 

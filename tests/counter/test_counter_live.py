@@ -134,6 +134,7 @@ def test_events_keep_waiting_counts_and_the_current_ticket_live(live_server, kio
     reader = threading.Thread(target=follow, daemon=True)
     reader.start()
     try:
+
         def wait_for(condition) -> None:
             while not condition():
                 changed.get(timeout=10)

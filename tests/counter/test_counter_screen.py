@@ -17,8 +17,15 @@ pytestmark = pytest.mark.kivy
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "counter"
 NOW = datetime(2026, 11, 21, 6, 54, 2, tzinfo=UTC)
-SHORTCUTS = {"call_next": "f2", "recall": "f3", "start": "f4", "finish": "f5", "no_show": "f6",
-             "transfer": "f7", "cancel": "f8"}
+SHORTCUTS = {
+    "call_next": "f2",
+    "recall": "f3",
+    "start": "f4",
+    "finish": "f5",
+    "no_show": "f6",
+    "transfer": "f7",
+    "cancel": "f8",
+}
 
 
 @pytest.fixture

@@ -23,12 +23,25 @@ class FakeClock:
         self.now += timedelta(seconds=seconds)
 
 
-def ticket(number: str, counter: str | None = "5", *, called_at: datetime | None = T0, service: str = "notfall",
-           status: str = "called", language: str = "uk") -> dict[str, Any]:
+def ticket(
+    number: str,
+    counter: str | None = "5",
+    *,
+    called_at: datetime | None = T0,
+    service: str = "notfall",
+    status: str = "called",
+    language: str = "uk",
+) -> dict[str, Any]:
     """A ticket summary as in `ticket.*` events."""
     return {
-        "id": f"id-{number}", "number": number, "service": service, "language": language, "status": status,
-        "counter": counter, "counter_name": counter, "issued_at": (T0 - timedelta(minutes=30)).isoformat(),
+        "id": f"id-{number}",
+        "number": number,
+        "service": service,
+        "language": language,
+        "status": status,
+        "counter": counter,
+        "counter_name": counter,
+        "issued_at": (T0 - timedelta(minutes=30)).isoformat(),
         "called_at": called_at.isoformat() if called_at else None,
     }
 
@@ -41,25 +54,45 @@ def recalled(event_id: int, number: str, counter: str = "5", at: datetime = T0, 
     return Event(event_id, "ticket.recalled", ticket(number, counter, called_at=at, **kw))
 
 
-def updated(event_id: int, number: str, status: str, counter: str | None = "5", at: datetime | None = T0,
-            **kw: Any) -> Event:
+def updated(
+    event_id: int, number: str, status: str, counter: str | None = "5", at: datetime | None = T0, **kw: Any
+) -> Event:
     return Event(event_id, "ticket.updated", ticket(number, counter, called_at=at, status=status, **kw))
 
 
-def service(service_id: str = "notfall", *, waiting: int = 3, remaining: int | None = 60,
-            wait: dict[str, int] | None = None, names: dict[str, str] | None = None) -> dict[str, Any]:
+def service(
+    service_id: str = "notfall",
+    *,
+    waiting: int = 3,
+    remaining: int | None = 60,
+    wait: dict[str, int] | None = None,
+    names: dict[str, str] | None = None,
+) -> dict[str, Any]:
     return {
-        "id": service_id, "prefix": service_id[0].upper(),
+        "id": service_id,
+        "prefix": service_id[0].upper(),
         "names": names or {"de": "Notfall", "en": "Emergency", "uk": "Термінова справа", "ar": "حالة طارئة"},
-        "open": True, "quota": None if remaining is None else 75,
-        "issued": 0 if remaining is None else 75 - remaining, "remaining": remaining, "waiting": waiting,
-        "wait": wait, "priority": 0, "closed_reason": None, "next_open": None, "hours_today": [],
+        "open": True,
+        "quota": None if remaining is None else 75,
+        "issued": 0 if remaining is None else 75 - remaining,
+        "remaining": remaining,
+        "waiting": waiting,
+        "wait": wait,
+        "priority": 0,
+        "closed_reason": None,
+        "next_open": None,
+        "hours_today": [],
     }
 
 
 def board_call(number: str, counter: str = "5", at: datetime = T0, service_id: str = "notfall") -> dict[str, Any]:
-    return {"number": number, "counter": counter, "counter_name": counter, "service": service_id,
-            "called_at": at.isoformat()}
+    return {
+        "number": number,
+        "counter": counter,
+        "counter_name": counter,
+        "service": service_id,
+        "called_at": at.isoformat(),
+    }
 
 
 class RecordingSpeaker:

@@ -30,8 +30,7 @@ def test_german_callout_then_the_tickets_language():
 def test_announcements_play_in_order_without_overlap_even_when_made_at_once():
     speaker = RecordingSpeaker(voices={"de", "en"}, seconds=0.005)
     announcer = Announcer(speaker)
-    threads = [threading.Thread(target=announcer.announce, args=(call(f"A{i:03d}", language="en"),))
-               for i in range(3)]
+    threads = [threading.Thread(target=announcer.announce, args=(call(f"A{i:03d}", language="en"),)) for i in range(3)]
     speaker.release.clear()  # hold the first sound so the rest pile up behind it
     announcer.announce(call("N001", language="de"))
     for thread in threads:
@@ -46,8 +45,11 @@ def test_announcements_play_in_order_without_overlap_even_when_made_at_once():
     assert all(prev_end <= start for (_, prev_end), (start, _) in zip(ends, ends[1:], strict=False))
     spoken_de = [text for kind, text, *_ in speaker.played if kind == "say:de"]
     assert spoken_de[0].startswith("Nummer N 1,") and spoken_de[-1].startswith("Nummer N 1,")  # recall again
-    assert sorted(spoken_de[1:4]) == ["Nummer A 0, bitte zu Schalter 5.", "Nummer A 1, bitte zu Schalter 5.",
-                                      "Nummer A 2, bitte zu Schalter 5."]
+    assert sorted(spoken_de[1:4]) == [
+        "Nummer A 0, bitte zu Schalter 5.",
+        "Nummer A 1, bitte zu Schalter 5.",
+        "Nummer A 2, bitte zu Schalter 5.",
+    ]
     assert sum(kind == "chime" for kind, *_ in speaker.played) == 5
 
 
@@ -94,7 +96,9 @@ def test_a_failing_chime_does_not_silence_the_callout_or_later_ones():
     announcer.announce(call("N002"))
     announcer.close(timeout=10)
     assert [text for kind, text, *_ in speaker.played if kind == "say:de"] == [
-        "Nummer N 1, bitte zu Schalter 5.", "Nummer N 2, bitte zu Schalter 5."]
+        "Nummer N 1, bitte zu Schalter 5.",
+        "Nummer N 2, bitte zu Schalter 5.",
+    ]
 
 
 def test_spoken_numbers_drop_leading_zeros_and_split_the_prefix():

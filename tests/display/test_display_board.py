@@ -111,8 +111,9 @@ def test_snapshot_after_reconnect_fills_the_gap_and_the_replay_does_not_repeat_i
     clock.advance(30)
     # While offline: N002 was called (event 2) and N001 finished. Reconnect: snapshot, then replay.
     missed_at = T0 + timedelta(seconds=20)
-    said = board.load_snapshot({"calls": [board_call("N002", "2", missed_at), board_call("N001", "1", T0)],
-                                "services": [service()]})
+    said = board.load_snapshot(
+        {"calls": [board_call("N002", "2", missed_at), board_call("N001", "1", T0)], "services": [service()]}
+    )
     assert [a.number for a in said] == ["N002"]
     assert board.apply(called(2, "N002", "2", at=missed_at)) == []
     assert numbers(board) == ["N002", "N001"]
@@ -145,9 +146,16 @@ def test_calls_replayed_long_after_they_happened_are_shown_but_not_spoken():
 def test_replayed_call_that_was_transferred_in_the_same_replay_is_not_announced():
     clock = FakeClock()
     board = make_board(clock)
-    said = apply_items(board, [StreamState(True), Snapshot({"calls": [], "services": []}),
-                               called(4, "N003", "3"), updated(5, "N003", "waiting", counter=None, at=None),
-                               called(6, "N004", "2")])
+    said = apply_items(
+        board,
+        [
+            StreamState(True),
+            Snapshot({"calls": [], "services": []}),
+            called(4, "N003", "3"),
+            updated(5, "N003", "waiting", counter=None, at=None),
+            called(6, "N004", "2"),
+        ],
+    )
     assert [a.number for a in said] == ["N004"]
 
 
@@ -168,8 +176,9 @@ def test_connection_lost_keeps_the_board_and_remembers_since_when():
 
 def test_service_updates_replace_figures_and_late_ones_are_ignored():
     board = make_board(FakeClock(), services=["notfall", "ukraine"])
-    board.load_snapshot({"calls": [], "services": [service("ukraine", remaining=None), service(waiting=3),
-                                                   service("aufenthalt")]})
+    board.load_snapshot(
+        {"calls": [], "services": [service("ukraine", remaining=None), service(waiting=3), service("aufenthalt")]}
+    )
     assert [s["id"] for s in board.services] == ["notfall", "ukraine"]  # configured order and choice
     board.apply(Event(10, "service.updated", service(waiting=5)))
     board.apply(Event(9, "service.updated", service(waiting=4)))

@@ -102,8 +102,9 @@ class RecordingScreen:
 
 class RunningDisplay:
     def __init__(self, url: str, token: str) -> None:
-        config = DisplayConfig.model_validate({"server": {"url": url, "token_file": "unused"},
-                                               "board": {"languages": ["de"]}})
+        config = DisplayConfig.model_validate(
+            {"server": {"url": url, "token_file": "unused"}, "board": {"languages": ["de"]}}
+        )
         self.speaker = RecordingSpeaker(voices={"de", "uk"}, seconds=0)
         self.announcer = Announcer(self.speaker)
         self.screen = RecordingScreen()

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.kivy
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "display"
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
-NOTICE = {"de": "Bitte halten Sie Ihren Ausweis und Ihr Ticket bereit.",
-          "uk": "Будь ласка, підготуйте документ і талон.", "ar": "يرجى تجهيز بطاقة الهوية والتذكرة."}
+NOTICE = {
+    "de": "Bitte halten Sie Ihren Ausweis und Ihr Ticket bereit.",
+    "uk": "Будь ласка, підготуйте документ і талон.",
+    "ar": "يرجى تجهيز بطاقة الهوية والتذكرة.",
+}
 
 
 def frames(n: int = 3) -> None:
@@ -43,22 +46,36 @@ def session_for(language: str, clock: FakeClock):
     from display.config import DisplayConfig
     from display.session import DisplaySession
 
-    config = DisplayConfig.model_validate({
-        "server": {"token_file": "unused"},
-        "board": {"languages": [language], "notice": NOTICE},
-    })
+    config = DisplayConfig.model_validate(
+        {
+            "server": {"token_file": "unused"},
+            "board": {"languages": [language], "notice": NOTICE},
+        }
+    )
     screen = BoardScreen(history=config.board.history)
     session = DisplaySession(config, screen, None, now=clock)
-    session.board.load_snapshot({
-        "calls": [board_call(f"A{i:03d}", str(i % 5 + 1), T0 + timedelta(seconds=i)) for i in range(8)],
-        "services": [
-            service("notfall", waiting=9, remaining=63, wait={"low_min": 20, "high_min": 35}),
-            service("aufenthalt", waiting=14, remaining=None, wait={"low_min": 45, "high_min": 80},
-                    names={"de": "Aufenthaltserlaubnis", "uk": "Дозвіл на проживання", "ar": "تصريح الإقامة"}),
-            service("einbuergerung", waiting=2, remaining=0, wait=None,
-                    names={"de": "Einbürgerung", "uk": "Натуралізація", "ar": "التجنس"}),
-        ],
-    })
+    session.board.load_snapshot(
+        {
+            "calls": [board_call(f"A{i:03d}", str(i % 5 + 1), T0 + timedelta(seconds=i)) for i in range(8)],
+            "services": [
+                service("notfall", waiting=9, remaining=63, wait={"low_min": 20, "high_min": 35}),
+                service(
+                    "aufenthalt",
+                    waiting=14,
+                    remaining=None,
+                    wait={"low_min": 45, "high_min": 80},
+                    names={"de": "Aufenthaltserlaubnis", "uk": "Дозвіл на проживання", "ar": "تصريح الإقامة"},
+                ),
+                service(
+                    "einbuergerung",
+                    waiting=2,
+                    remaining=0,
+                    wait=None,
+                    names={"de": "Einbürgerung", "uk": "Натуралізація", "ar": "التجنس"},
+                ),
+            ],
+        }
+    )
     return session, screen
 
 

@@ -39,11 +39,15 @@ def test_espeak_voices_are_used_when_present(bin_dir, tmp_path):
     log = tmp_path / "played"
     fake_tool(bin_dir, "play", f'echo "$@" >> {log}')
     # Lists a voice for de and uk only; writes an (empty) wav for -w.
-    fake_tool(bin_dir, "espeak-ng", """case "$1" in
+    fake_tool(
+        bin_dir,
+        "espeak-ng",
+        """case "$1" in
   --voices=de|--voices=uk) printf 'Pty Language\\n 5 x\\n' ;;
   --voices=*) printf 'Pty Language\\n' ;;
   *) shift 5; : > "$1" ;;
-esac""")
+esac""",
+    )
     speaker, why = open_speaker(enabled=True, voice="de", rate=140)
     assert (speaker.can_say("de"), speaker.can_say("uk"), speaker.can_say("fa")) == (True, True, False)
     speaker.say("Nummer N 1, bitte zu Schalter 5.", "de")

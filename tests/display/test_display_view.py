@@ -16,12 +16,22 @@ from wartemarke.rtl import shape
 
 def board_with_services(clock: FakeClock) -> Board:
     board = Board(now=clock)
-    board.load_snapshot({"calls": [], "services": [
-        service("notfall", waiting=9, remaining=63, wait={"low_min": 20, "high_min": 35}),
-        service("ukraine", waiting=0, remaining=None, wait=None, names={"de": "Ukraine", "uk": "Україна"}),
-        service("einbuergerung", waiting=2, remaining=0, wait={"low_min": 10, "high_min": 10},
-                names={"de": "Einbürgerung"}),
-    ]})
+    board.load_snapshot(
+        {
+            "calls": [],
+            "services": [
+                service("notfall", waiting=9, remaining=63, wait={"low_min": 20, "high_min": 35}),
+                service("ukraine", waiting=0, remaining=None, wait=None, names={"de": "Ukraine", "uk": "Україна"}),
+                service(
+                    "einbuergerung",
+                    waiting=2,
+                    remaining=0,
+                    wait={"low_min": 10, "high_min": 10},
+                    names={"de": "Einbürgerung"},
+                ),
+            ],
+        }
+    )
     return board
 
 
@@ -34,8 +44,11 @@ def test_german_board_figures():
     assert (view.now_calling, view.current.number, view.current.counter) == ("Jetzt aufgerufen", "N017", "5")
     assert view.current.highlighted
     rows = [(s.name, s.waiting, s.wait, s.slots) for s in view.services]
-    assert rows == [("Notfall", "9", "20–35 Min.", "63"), ("Ukraine", "0", "unbekannt", "—"),
-                    ("Einbürgerung", "2", "10 Min.", "keine mehr")]
+    assert rows == [
+        ("Notfall", "9", "20–35 Min.", "63"),
+        ("Ukraine", "0", "unbekannt", "—"),
+        ("Einbürgerung", "2", "10 Min.", "keine mehr"),
+    ]
     assert view.connection_lost == "" and view.notice == "Bitte Ticket bereithalten"
     assert view.date == "Samstag, 21. November 2026" and view.clock == "09:00"
 
@@ -47,8 +60,9 @@ def test_missing_translation_of_a_service_name_falls_back_to_german():
 
 
 def test_arabic_is_shaped_and_marked_right_to_left():
-    view = view_board(board_with_services(FakeClock()), language="ar", now=T0,
-                      notice={"de": "Bitte warten", "ar": "يرجى الانتظار"})
+    view = view_board(
+        board_with_services(FakeClock()), language="ar", now=T0, notice={"de": "Bitte warten", "ar": "يرجى الانتظار"}
+    )
     assert view.rtl and view.font.endswith("NotoSansArabic-Regular.ttf")
     assert view.services[0].name == shape("حالة طارئة") != "حالة طارئة"
     assert view.notice == shape("يرجى الانتظار")

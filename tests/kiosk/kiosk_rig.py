@@ -57,4 +57,3 @@ def make_rig(printer: FakePrinter | None = None, api: FakeApi | None = None, **s
     views: list = []
     controller.on_view = views.append
     return Rig(controller, api, printer, runner, scheduler, views)
-

@@ -45,8 +45,10 @@ def test_missing_token_file_names_the_key(tmp_path):
     ("change", "expected"),
     [
         (('staff_pin = "2468"', 'staff_pin = "24"'), r"kiosk\.staff_pin"),
-        (('staff_pin = "2468"', 'staff_pin = "2468"\nlanguages = ["de", "xx"]'),
-         r"kiosk\.languages: unknown language 'xx'"),
+        (
+            ('staff_pin = "2468"', 'staff_pin = "2468"\nlanguages = ["de", "xx"]'),
+            r"kiosk\.languages: unknown language 'xx'",
+        ),
         (('staff_pin = "2468"', 'staff_pin = "2468"\nidel_seconds = 30'), r"kiosk\.idel_seconds: unknown key"),
         (('staff_pin = "2468"', 'staff_pin = "2468"\norientation = "sideways"'), r"kiosk\.orientation"),
         (('url = "http://127.0.0.1:8000"', 'url = "127.0.0.1:8000"'), r"server\.url"),

@@ -32,4 +32,3 @@ PALETTE = {
 )
 def test_palette_pairs_meet_wcag_aa(text, background):
     assert contrast(PALETTE[text], PALETTE[background]) >= 4.5
-

@@ -229,10 +229,14 @@ def test_remaining_counts_follow_server_events(rig):
 def test_full_and_closed_services_are_greyed_with_reason_and_next_chance():
     api = FakeApi(
         services_list=[
-            service("notfall", remaining=0, issued=75, closed_reason="quota_exhausted",
-                    next_open="2026-11-23T07:30:00+01:00"),
-            service("aufenthalt", open=False, closed_reason="outside_hours",
-                    next_open="2026-11-21T13:00:00+01:00"),
+            service(
+                "notfall",
+                remaining=0,
+                issued=75,
+                closed_reason="quota_exhausted",
+                next_open="2026-11-23T07:30:00+01:00",
+            ),
+            service("aufenthalt", open=False, closed_reason="outside_hours", next_open="2026-11-21T13:00:00+01:00"),
             service("ukraine", closed_reason="switched_off", open=False, next_open=None),
             service("einbuergerung", quota=None, remaining=None, wait=None),
         ]
@@ -244,7 +248,10 @@ def test_full_and_closed_services_are_greyed_with_reason_and_next_chance():
     rig.settle()
     full, closed, off, unlimited = rig.view.cards
     assert (full.available, full.reason, full.next_chance) == (
-        False, "No more slots today", "Next chance: Monday, 7:30")
+        False,
+        "No more slots today",
+        "Next chance: Monday, 7:30",
+    )
     assert (closed.reason, closed.next_chance) == ("Closed right now", "Next chance: today, 13:00")
     assert (off.reason, off.next_chance) == ("Not available today", "")
     assert unlimited.available and unlimited.remaining == "" and unlimited.wait == "Expected wait: unknown"

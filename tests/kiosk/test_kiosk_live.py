@@ -102,9 +102,10 @@ def test_full_and_closed_services_are_greyed_with_the_next_chance(server_factory
         assert pump_until(lambda: not cards()["notfall"].available, timeout=10)
         full, closed = cards()["notfall"], cards()["abend"]
         assert (full.reason, full.next_chance) == (
-            "Für heute alle Plätze vergeben", "Nächste Möglichkeit: morgen, 7:30 Uhr")
-        assert (closed.reason, closed.next_chance) == (
-            "Gerade geschlossen", "Nächste Möglichkeit: heute, 16:00 Uhr")
+            "Für heute alle Plätze vergeben",
+            "Nächste Möglichkeit: morgen, 7:30 Uhr",
+        )
+        assert (closed.reason, closed.next_chance) == ("Gerade geschlossen", "Nächste Möglichkeit: heute, 16:00 Uhr")
         shoot(runtime.root, "live-full-and-closed-de")
         tap(find(runtime.root, ConcernButton, service_id="notfall"))
         assert runtime.controller.screen == Screen.CONCERNS

@@ -23,16 +23,36 @@ LANGUAGES = ("de", "uk", "ar")
 
 def demo_services() -> list[dict]:
     return [
-        service("notfall", remaining=7, names={"de": "Notfall: Aufenthalt läuft bald ab",
-                                               "uk": "Терміново: дозвіл скоро закінчується",
-                                               "ar": "حالة طارئة: الإقامة تنتهي قريباً"}),
-        service("aufenthalt", names={"de": "Aufenthaltstitel", "uk": "Дозвіл на проживання", "ar": "تصريح الإقامة"},
-                quota=None, remaining=None, wait=None),
-        service("einbuergerung", names={"de": "Einbürgerung", "uk": "Натуралізація", "ar": "التجنيس"},
-                remaining=0, closed_reason="quota_exhausted", next_open="2026-11-23T07:30:00+01:00"),
-        service("ukraine", names={"de": "Geflüchtete aus der Ukraine", "uk": "Біженці з України",
-                                  "ar": "اللاجئون من أوكرانيا"},
-                open=False, closed_reason="outside_hours", next_open="2026-11-21T13:00:00+01:00"),
+        service(
+            "notfall",
+            remaining=7,
+            names={
+                "de": "Notfall: Aufenthalt läuft bald ab",
+                "uk": "Терміново: дозвіл скоро закінчується",
+                "ar": "حالة طارئة: الإقامة تنتهي قريباً",
+            },
+        ),
+        service(
+            "aufenthalt",
+            names={"de": "Aufenthaltstitel", "uk": "Дозвіл на проживання", "ar": "تصريح الإقامة"},
+            quota=None,
+            remaining=None,
+            wait=None,
+        ),
+        service(
+            "einbuergerung",
+            names={"de": "Einbürgerung", "uk": "Натуралізація", "ar": "التجنيس"},
+            remaining=0,
+            closed_reason="quota_exhausted",
+            next_open="2026-11-23T07:30:00+01:00",
+        ),
+        service(
+            "ukraine",
+            names={"de": "Geflüchtete aus der Ukraine", "uk": "Біженці з України", "ar": "اللاجئون من أوكرانيا"},
+            open=False,
+            closed_reason="outside_hours",
+            next_open="2026-11-21T13:00:00+01:00",
+        ),
     ]
 
 

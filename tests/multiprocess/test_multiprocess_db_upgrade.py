@@ -34,8 +34,9 @@ def schema_version(db_url: str) -> tuple[str, set[str]]:
 
 def test_db_upgrade_run_by_three_processes_at_once_brings_an_empty_database_to_head(empty_db_url):
     command = [sys.executable, "-m", "wartemarke.cli", "admin", "db", "upgrade", "--db", empty_db_url]
-    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(3)]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)
+    ]
     for run in runs:
         out, err = run.communicate(timeout=60)
         assert run.returncode == 0, err
@@ -52,8 +53,18 @@ def test_db_upgrade_run_by_three_processes_at_once_brings_an_empty_database_to_h
 
 
 def test_admin_token_commands_work_on_a_fresh_database(empty_db_url):
-    created = admin("token", "create", "--role", "kiosk", "--name", "Kiosk Eingang",
-                    "--db", empty_db_url, "--config", str(RACE_SITE))
+    created = admin(
+        "token",
+        "create",
+        "--role",
+        "kiosk",
+        "--name",
+        "Kiosk Eingang",
+        "--db",
+        empty_db_url,
+        "--config",
+        str(RACE_SITE),
+    )
     assert created.returncode == 0, created.stderr
     assert len(created.stdout.strip().splitlines()[-1]) >= 20
     listed = admin("token", "list", "--db", empty_db_url, "--config", str(RACE_SITE))

@@ -34,16 +34,20 @@ def test_two_sites_on_one_database_share_nothing_but_the_database(server_factory
     # A token works only at its own office.
     foreign_kiosk = race.headers("kiosk")
     refused = requests.post(
-        f"{nord.url}/api/v1/tickets", json={"service": "notfall", "language": "de"},
-        headers={**foreign_kiosk, "Idempotency-Key": str(uuid.uuid4())}, timeout=10,
+        f"{nord.url}/api/v1/tickets",
+        json={"service": "notfall", "language": "de"},
+        headers={**foreign_kiosk, "Idempotency-Key": str(uuid.uuid4())},
+        timeout=10,
     )
     assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
     assert service_figures(nord, "notfall")["issued"] == 1
 
     # A ticket of one office is not accepted at the other's counter, nor shown on its phone page.
     scanned = requests.post(
-        f"{nord.url}/api/v1/scan", json={"code": race_ticket["code"], "counter": "1"},
-        headers=nord.headers("staff"), timeout=10,
+        f"{nord.url}/api/v1/scan",
+        json={"code": race_ticket["code"], "counter": "1"},
+        headers=nord.headers("staff"),
+        timeout=10,
     )
     assert scanned.status_code == 400 and scanned.json()["error"] == "invalid_code"
     token = race_ticket["code"].rsplit("/", 1)[1]

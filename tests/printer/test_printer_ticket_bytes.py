@@ -46,7 +46,8 @@ def test_arabic_ticket_sends_arabic_lines_as_images_never_as_text() -> None:
     assert b"\x1dv0" in data
     assert _qr_payload(data) == ticket["code"].encode()
     arabic_lines = [
-        block.text for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="ar")
+        block.text
+        for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="ar")
         if isinstance(block, TextLine) and block.language == "ar"
     ]
     assert arabic_lines
@@ -90,7 +91,8 @@ def test_latin_lines_are_never_rasterised_even_with_missing_letters() -> None:
 def test_unknown_wait_is_printed_as_unknown_never_zero(language: str) -> None:
     ticket = sample_ticket(language, wait_known=False)
     texts = [
-        block.text for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language)
+        block.text
+        for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language)
         if isinstance(block, TextLine)
     ]
     assert gettext_for("printer", language)("Expected wait: unknown") in texts
@@ -99,7 +101,10 @@ def test_unknown_wait_is_printed_as_unknown_never_zero(language: str) -> None:
 
 def test_ticket_shows_the_concern_in_german_and_in_the_visitors_language() -> None:
     ticket = sample_ticket("uk")
-    texts = [block.text for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="uk")
-             if isinstance(block, TextLine)]
+    texts = [
+        block.text
+        for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="uk")
+        if isinstance(block, TextLine)
+    ]
     assert texts[:4] == [SAMPLE_OFFICE, "N017", "Notfall", "Термінова справа"]
     assert "Перед вами в черзі: 9" in texts
