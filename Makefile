@@ -32,15 +32,16 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PY) -m pip install -q -e '.[all]'
 	touch $@
 
-test: setup
+test: setup lint
 	@mkdir -p artifacts
 	$(KIVY_ENV) KIVY_HOME=$$(mktemp -d) $(PY) -m pytest tests
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 demo: setup
-	$(PY) -m wartemarke.cli demo
+	$(PY) -m launcher demo
 
 # Benchmarks print numbers (no pass/fail); BENCHMARKS.md keeps the latest results.
 bench: setup

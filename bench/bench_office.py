@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from launcher.live_server import LiveServer  # noqa: E402
+from launcher.pg_cluster import PostgresCluster  # noqa: E402
 from server.clock import system_clock  # noqa: E402
 from server.config import load_site_config  # noqa: E402
 from server.device_tokens import Role  # noqa: E402
@@ -25,8 +27,6 @@ from server.storage.bootstrap import ensure_sites  # noqa: E402
 from server.storage.engine import create_engines  # noqa: E402
 from server.storage.migrate import upgrade  # noqa: E402
 from server.storage.token_store import create_token  # noqa: E402
-from tests.conftest import LiveServer  # noqa: E402
-from tests.pg_cluster import PostgresCluster  # noqa: E402
 
 BENCH_SITE = Path(__file__).resolve().parent / "bench-site.toml"
 

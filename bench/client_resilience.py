@@ -88,7 +88,7 @@ class Server:
 
     def _cli(self, *args: str) -> str:
         return subprocess.run(
-            [sys.executable, "-m", "wartemarke.cli", *args, "--db", self.db, "--config", str(CONFIG)],
+            [sys.executable, "-m", "launcher", *args, "--db", self.db, "--config", str(CONFIG)],
             cwd=ROOT,
             check=True,
             capture_output=True,
@@ -104,7 +104,7 @@ class Server:
             [
                 sys.executable,
                 "-m",
-                "wartemarke.cli",
+                "launcher",
                 "server",
                 "--config",
                 str(CONFIG),

@@ -27,17 +27,16 @@ import tty
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="wartemarke-kivy-"))
 
-from conftest import DEMO_SITE, LiveServer  # noqa: E402
-
 from client import EventStream, QueueClient  # noqa: E402
 from counter.controller import CounterController  # noqa: E402
 from counter.serial_scanner import SerialScanner  # noqa: E402
+from launcher.live_server import DEMO_SITE, LiveServer  # noqa: E402
 
 COUNTER = "3"  # serves aufenthalt (no quota) and ukraine
 SERVICE = "aufenthalt"

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
@@ -77,7 +77,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def start_server(tmp: Path):
-    from conftest import DEMO_SITE, LiveServer
+    from launcher.live_server import DEMO_SITE, LiveServer
 
     # The demo site limits a kiosk to 60 tickets a minute; the bench pre-issues hundreds at once.
     config = tmp / "bench-site.toml"

@@ -21,7 +21,7 @@ SITE = ROOT / "bench" / "kiosk_site_no_quota.toml"
 
 
 def _wartemarke(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wartemarke.cli", *args], cwd=ROOT, check=True, **kwargs)
+    return subprocess.run([sys.executable, "-m", "launcher", *args], cwd=ROOT, check=True, **kwargs)
 
 
 @contextmanager
@@ -53,7 +53,7 @@ def queue_server(folder: Path) -> Iterator[tuple[str, str]]:
         [
             sys.executable,
             "-m",
-            "wartemarke.cli",
+            "launcher",
             "server",
             "--config",
             str(SITE),

@@ -26,7 +26,7 @@ from bench.kiosk_server import queue_server, write_kiosk_config  # noqa: E402
 def one_start(config: Path, env: dict[str, str]) -> float:
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "wartemarke.cli", "kiosk", "--config", str(config), "--windowed"],
+        [sys.executable, "-m", "launcher", "kiosk", "--config", str(config), "--windowed"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -2,17 +2,14 @@
 
 `server_factory(...)` starts `wartemarke server` as a subprocess (exactly what an office runs) on a
 free port; `live_server` is one such server on config/demo-site.toml with a fresh SQLite file.
+`postgres_cluster` is one real PostgreSQL server for the session, `postgres_url` a fresh database.
+The harness itself (LiveServer, PostgresCluster) lives in `launcher`, where the benchmarks use it too.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,128 +22,10 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="wartemarke-kivy-"))
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_SITE = ROOT / "config" / "demo-site.toml"
+from launcher.live_server import DEMO_SITE, ROOT, LiveServer  # noqa: E402
+from launcher.pg_cluster import PostgresCluster  # noqa: E402
+
 ARTIFACTS = ROOT / "artifacts"
-ROLES = ("kiosk", "display", "staff", "admin")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def create_tokens(db_url: str, config_path: Path, roles: tuple[str, ...] = ROLES) -> dict[str, str]:
-    """Tokens made the way an admin makes them (the storage layer behind `wartemarke admin token create`)."""
-    from server.clock import system_clock
-    from server.config import load_site_config
-    from server.device_tokens import Role
-    from server.storage.bootstrap import ensure_sites
-    from server.storage.engine import create_engines
-    from server.storage.migrate import upgrade
-    from server.storage.token_store import create_token
-
-    config = load_site_config(config_path)
-    engines = create_engines(db_url)
-    try:
-        upgrade(engines.write)
-        ensure_sites(engines.write, [config])
-        return {
-            role: create_token(engines.write, config.site.id, Role(role), f"test {role}", system_clock())[1]
-            for role in roles
-        }
-    finally:
-        engines.dispose()
-
-
-class LiveServer:
-    """A real server process. stop()/start() keep the database and the port; kill() is SIGKILL."""
-
-    def __init__(
-        self,
-        config_path: Path,
-        db_url: str,
-        workdir: Path,
-        tokens: dict[str, str] | None = None,
-        clock: datetime | None = None,
-        env: dict[str, str] | None = None,
-        port: int | None = None,
-    ) -> None:
-        self.config_path = config_path
-        self.db_url = db_url
-        self.workdir = workdir
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, **(env or {}))
-        self.clock_file = workdir / f"clock-{self.port}.txt"
-        if clock is not None:
-            self.set_clock(clock)
-        if clock is not None or "WARTEMARKE_CLOCK_FILE" in (env or {}):
-            self.env.setdefault("WARTEMARKE_CLOCK_FILE", str(self.clock_file))
-        self.tokens = tokens if tokens is not None else create_tokens(db_url, config_path)
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = workdir / f"server-{self.port}.log"
-
-    def set_clock(self, moment: datetime) -> None:
-        """Set the server's "now" (only for servers started with a clock)."""
-        self.clock_file.write_text(moment.isoformat())
-
-    def start(self, timeout: float = 30.0) -> LiveServer:
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "wartemarke.cli",
-                "server",
-                "--config",
-                str(self.config_path),
-                "--db",
-                self.db_url,
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-            ],
-            env=self.env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        import requests
-
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                log = self.log_path.read_text()[-3000:]
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n{log}")
-            try:
-                if requests.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not come up in {timeout} s:\n{self.log_path.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-    def headers(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
 @pytest.fixture
@@ -188,5 +67,17 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-# A real PostgreSQL server for the suites that run on both backends (tests/pg_cluster.py).
-from tests.pg_cluster import postgres_cluster, postgres_url  # noqa: E402, F401
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One PostgreSQL server for the whole test session; never skipped."""
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> str:
+    """`postgresql://…` of a fresh, empty database for this test."""
+    return postgres_cluster.create_database()

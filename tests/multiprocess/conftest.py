@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LiveServer
+from launcher.live_server import LiveServer
 
 RACE_SITE = Path(__file__).resolve().parent / "site-race.toml"
 PROCESSES = 3

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import requests
 
 if TYPE_CHECKING:
-    from tests.conftest import LiveServer
+    from launcher.live_server import LiveServer
 
 
 def issue(

@@ -10,7 +10,7 @@ import requests
 from kiosk_requests import issue
 from sse_subscriber import SseSubscriber
 
-from tests.pg_cluster import PostgresCluster
+from launcher.pg_cluster import PostgresCluster
 
 RACE_SITE = Path(__file__).resolve().parent / "site-race.toml"
 

@@ -9,16 +9,16 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
+from launcher.live_server import ROOT, free_port
 from server.storage.engine import normalise_url
 from server.storage.migrate import alembic_config
-from tests.conftest import ROOT, free_port
 
 RACE_SITE = Path(__file__).resolve().parent / "site-race.toml"
 
 
 def admin(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "wartemarke.cli", "admin", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "launcher", "admin", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
 
 
@@ -33,7 +33,7 @@ def schema_version(db_url: str) -> tuple[str, set[str]]:
 
 
 def test_db_upgrade_run_by_three_processes_at_once_brings_an_empty_database_to_head(empty_db_url):
-    command = [sys.executable, "-m", "wartemarke.cli", "admin", "db", "upgrade", "--db", empty_db_url]
+    command = [sys.executable, "-m", "launcher", "admin", "db", "upgrade", "--db", empty_db_url]
     runs = [
         subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)
     ]

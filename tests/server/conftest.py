@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_SITE
+from launcher.live_server import DEMO_SITE
 
 BACKENDS = ["sqlite", "postgres"]
 

@@ -8,7 +8,7 @@ import sys
 
 import requests
 
-from tests.conftest import ROOT
+from launcher.live_server import ROOT
 from tests.server.test_api import V1, issue
 
 
@@ -17,7 +17,7 @@ def admin(server, *args: str) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "-m",
-            "wartemarke.cli",
+            "launcher",
             "admin",
             *args,
             "--db",
@@ -74,7 +74,7 @@ def test_quota_change_and_day_report(live_server):
 
 def test_a_bad_database_url_is_named(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "wartemarke.cli", "admin", "db", "upgrade", "--db", "mysql://x/y"],
+        [sys.executable, "-m", "launcher", "admin", "db", "upgrade", "--db", "mysql://x/y"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -134,13 +134,13 @@ class TestQuota:
         import subprocess
         import sys
 
-        from tests.conftest import ROOT
+        from launcher.live_server import ROOT
 
         subprocess.run(
             [
                 sys.executable,
                 "-m",
-                "wartemarke.cli",
+                "launcher",
                 "admin",
                 "service",
                 "close",
@@ -189,7 +189,7 @@ class TestIdempotency:
         assert services(api_server)["notfall"]["issued"] == 0
 
     def test_a_key_is_per_kiosk(self, api_server, tmp_path):
-        from tests.conftest import create_tokens
+        from launcher.live_server import create_tokens
 
         other = create_tokens(api_server.db_url, api_server.config_path, ("kiosk",))["kiosk"]
         key = str(uuid.uuid4())

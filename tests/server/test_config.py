@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from launcher.live_server import ROOT
 from server.config import load_site_config
-from tests.conftest import ROOT
 from wartemarke.config_file import ConfigError
 
 GOOD = (ROOT / "config" / "site.toml").read_text(encoding="utf-8")
@@ -55,7 +55,7 @@ def test_not_toml_at_all(tmp_path):
 def test_the_server_refuses_to_start_and_says_why(tmp_path):
     path = broken(tmp_path, "quota = 75", "quota = 0")
     result = subprocess.run(
-        [sys.executable, "-m", "wartemarke.cli", "server", "--config", str(path), "--db", f"sqlite:///{tmp_path}/x.db"],
+        [sys.executable, "-m", "launcher", "server", "--config", str(path), "--db", f"sqlite:///{tmp_path}/x.db"],
         capture_output=True,
         text=True,
         cwd=ROOT,

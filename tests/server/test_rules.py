@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from launcher.live_server import ROOT
 from server.calling import QueuedTicket, choose_next
 from server.config import SiteInfo, load_site_config
 from server.service_day import ClosedReason, availability, next_opening, service_day
 from server.ticket_codes import InvalidCode, new_token, verify_token
 from server.ticket_rules import Action, InvalidTransition, TicketStatus, format_number, next_status
 from server.wait_estimate import estimate_wait, learned_service_minutes
-from tests.conftest import ROOT
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SITE = load_site_config(ROOT / "config" / "site.toml")

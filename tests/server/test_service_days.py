@@ -60,7 +60,7 @@ def test_the_23_hour_spring_day_and_the_25_hour_autumn_day_are_each_one_service_
 
 
 def test_opening_hours_follow_local_time(server_factory, tmp_path):
-    from tests.conftest import ROOT
+    from launcher.live_server import ROOT
 
     config = ROOT / "config" / "site.toml"
     server = server_factory(config=config, clock=datetime(2026, 11, 23, 7, 29, tzinfo=BERLIN))  # Monday

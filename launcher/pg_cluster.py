@@ -17,14 +17,12 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from launcher.live_server import free_port
 
 SUPERUSER = "wartemarke"
 CLUSTER_OWNER = "postgres"  # used only when the tests run as root
@@ -45,12 +43,6 @@ def postgres_bin_dir() -> Path:
     return candidates[0].parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class PostgresCluster:
     """One initdb'd data directory and the `postgres` process serving it."""
 
@@ -60,7 +52,7 @@ class PostgresCluster:
         self.socket_dir = self.base / "socket"
         self.log_path = self.base / "postgres.log"
         self.bin = postgres_bin_dir()
-        self.port = _free_port()
+        self.port = free_port()
         self.max_connections = max_connections
         self.process: subprocess.Popen[bytes] | None = None
         self._names = itertools.count(1)
@@ -195,19 +187,3 @@ class PostgresCluster:
         with psycopg.connect(self.url(), autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
-
-
-@pytest.fixture(scope="session")
-def postgres_cluster() -> Iterator[PostgresCluster]:
-    """One PostgreSQL server for the whole test session; never skipped."""
-    cluster = PostgresCluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-
-
-@pytest.fixture
-def postgres_url(postgres_cluster: PostgresCluster) -> str:
-    """`postgresql://…` of a fresh, empty database for this test."""
-    return postgres_cluster.create_database()

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from launcher.live_server import create_tokens
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "demo"
 APPS = [
@@ -35,28 +37,14 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _write_tokens(db_url: str, site_config: Path) -> dict[str, str]:
-    from server.clock import system_clock
-    from server.config import load_site_config
-    from server.device_tokens import Role
-    from server.storage.bootstrap import ensure_sites
-    from server.storage.engine import create_engines
-    from server.storage.migrate import upgrade
-    from server.storage.token_store import create_token
-
-    config = load_site_config(site_config)
-    engines = create_engines(db_url)
+    """A token per app (the counter app's is a staff token), each in var/demo/<app>.token."""
+    by_role = create_tokens(db_url, site_config, tuple(TOKEN_ROLES.values()), label="demo")
     tokens = {}
-    try:
-        upgrade(engines.write)
-        ensure_sites(engines.write, [config])
-        for part, role in TOKEN_ROLES.items():
-            _, token = create_token(engines.write, config.site.id, Role(role), f"demo {part}", system_clock())
-            path = VAR / f"{part}.token"
-            path.write_text(token + "\n", encoding="utf-8")
-            path.chmod(0o600)
-            tokens[part] = token
-    finally:
-        engines.dispose()
+    for part, role in TOKEN_ROLES.items():
+        path = VAR / f"{part}.token"
+        path.write_text(by_role[role] + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        tokens[part] = by_role[role]
     return tokens
 
 
@@ -107,7 +95,7 @@ def main(argv: list[str]) -> int:
         [
             python,
             "-m",
-            "wartemarke.cli",
+            "launcher",
             "server",
             "--config",
             str(site_config),
@@ -154,7 +142,7 @@ def main(argv: list[str]) -> int:
                     [
                         python,
                         "-m",
-                        "wartemarke.cli",
+                        "launcher",
                         part,
                         "--config",
                         str(ROOT / config),

@@ -17,7 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "kiosk": ("kiosk.main", "main", "the touchscreen kiosk that issues tickets"),
     "display": ("display.main", "main", "the waiting-room display"),
     "counter": ("counter.main", "main", "the staff counter app"),
-    "demo": ("wartemarke.demo", "main", "run the whole system on the embedded defaults"),
+    "demo": ("launcher.demo", "main", "run the whole system on the embedded defaults"),
 }
 
 
