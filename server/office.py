@@ -39,7 +39,14 @@ from server.storage.schema import (
     tickets,
 )
 from server.ticket_codes import InvalidCode, new_token, verify_token
-from server.ticket_rules import Action, InvalidTransition, TicketStatus, format_number, next_status
+from server.ticket_rules import (
+    ALLOWED_ACTIONS,
+    Action,
+    InvalidTransition,
+    TicketStatus,
+    format_number,
+    next_status,
+)
 from server.wait_estimate import WaitEstimate, estimate_wait, learned_service_minutes
 
 # A counter that called someone recently is serving, even if its app never said "open".
@@ -406,6 +413,7 @@ class Office:
             "counter_name": self._counter_name(row.counter_id),
             "code": url,
             "status_url": url,
+            "allowed_actions": list(ALLOWED_ACTIONS[row.status]),
         }
 
     def _summary(self, row: Any) -> dict[str, Any]:
@@ -420,6 +428,7 @@ class Office:
             "counter_name": self._counter_name(row.counter_id),
             "called_at": self._stored_iso(row.called_at),
             "issued_at": self._stored_iso(row.issued_at),
+            "allowed_actions": list(ALLOWED_ACTIONS[row.status]),
         }
 
     # ------------------------------------------------------------------ reading

@@ -59,6 +59,13 @@ def next_status(current: TicketStatus, action: Action, number: str) -> TicketSta
     return target
 
 
+#: status -> what staff may do to a ticket in it (API names, in the order of TRANSITIONS).
+ALLOWED_ACTIONS: dict[TicketStatus, tuple[str, ...]] = {
+    status: tuple(action.value for action, (allowed_from, _) in TRANSITIONS.items() if status in allowed_from)
+    for status in TicketStatus
+}
+
+
 def format_number(prefix: str, sequence: int) -> str:
     """`N` + 17 -> `N017`; grows beyond three digits rather than wrapping (numbers never repeat)."""
     return f"{prefix}{sequence:03d}"

@@ -73,6 +73,8 @@ class Ticket(BaseModel):
     counter_name: str | None
     code: str
     status_url: str
+    #: What staff may do next (the action's path segment), decided by the server's rules.
+    allowed_actions: list[Literal["call", "recall", "start", "finish", "no-show", "transfer", "cancel"]]
 
 
 class TicketStatus(BaseModel):

@@ -1,0 +1,180 @@
+"""The objects of the queue server's HTTP API v1, typed: what the server answers and the apps read.
+
+One definition for both sides. The server declares these as its routes' response models (so
+`/openapi.json` is generated from them and a test holds every live answer to it); `client/` parses
+every answer and event into them, so the kiosk, display and counter work with attributes, not dicts.
+
+Times are ISO 8601 with the site's offset on the wire and aware `datetime`s here. Objects are frozen:
+an app that wants a changed copy says so with `model_copy(update=...)`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+TicketStatusName = Literal["waiting", "called", "serving", "done", "no_show", "cancelled"]
+ClosedReason = Literal["quota_exhausted", "outside_hours", "switched_off"]
+#: What staff may do to a ticket, as the action's path segment (`POST /tickets/{id}/<action>`).
+TicketAction = Literal["call", "recall", "start", "finish", "no-show", "transfer", "cancel"]
+DeviceStatusName = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline", "error"]
+#: Every status a device may report (kiosk printers today).
+DEVICE_STATUSES: tuple[str, ...] = DeviceStatusName.__args__  # type: ignore[attr-defined]
+
+Moment = AwareDatetime
+
+
+class ApiObject(BaseModel):
+    """Frozen; unknown fields are ignored, so a newer server's additions never break an older app."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Wait(ApiObject):
+    """An expected wait as a range in minutes."""
+
+    low_min: Annotated[int, Field(ge=0)]
+    high_min: Annotated[int, Field(ge=0)]
+
+
+class Service(ApiObject):
+    """A concern a visitor can draw a ticket for, with today's figures."""
+
+    id: str
+    prefix: str
+    names: dict[str, str]
+    open: bool
+    closed_reason: ClosedReason | None = None
+    next_open: Moment | None = None
+    quota: int | None = None
+    issued: int = 0
+    remaining: int | None = None
+    waiting: int = 0
+    #: None: no estimate can be given (e.g. no counter open); show "unknown", never "0".
+    wait: Wait | None = None
+    priority: float = 1.0
+    hours_today: list[tuple[str, str]] = []
+
+    def name(self, language: str) -> str:
+        """The name in `language`, else German, else English, else any, else the id."""
+        for code in (language, "de", "en"):
+            if self.names.get(code):
+                return self.names[code]
+        return next(iter(self.names.values()), self.id)
+
+
+class TicketSummary(ApiObject):
+    """A ticket as events carry it: no code, nothing a passer-by could use."""
+
+    id: str
+    number: str
+    service: str
+    language: str
+    status: TicketStatusName
+    counter: str | None = None
+    counter_name: str | None = None
+    called_at: Moment | None = None
+    issued_at: Moment | None = None
+    #: What staff may do next, decided by the server's rules (the counter greys out the rest).
+    allowed_actions: list[TicketAction] = []
+
+
+class Ticket(TicketSummary):
+    """A ticket as the kiosk and the counter see it."""
+
+    service_names: dict[str, str] = {}
+    issued_at: Moment
+    #: People before this ticket in its queue (0 = next); None once it is over.
+    position: int | None = None
+    wait: Wait | None = None
+    #: Exactly the text to put in the QR code: the public status URL with its signed token.
+    code: str
+    status_url: str
+
+
+class TicketStatus(ApiObject):
+    """What the phone page shows for a ticket's code: nothing about anyone."""
+
+    number: str
+    status: TicketStatusName
+    position: int | None = None
+    wait: Wait | None = None
+    counter: str | None = None
+    counter_name: str | None = None
+    language: str
+    service_names: dict[str, str] = {}
+
+
+class Call(ApiObject):
+    """One call on the waiting-room board."""
+
+    number: str
+    counter: str | None = None
+    counter_name: str | None = None
+    service: str
+    language: str | None = None
+    status: TicketStatusName = "called"
+    called_at: Moment | None = None
+
+
+class Board(ApiObject):
+    """What a waiting-room display shows: recent calls (newest first) and every service."""
+
+    calls: list[Call]
+    services: list[Service]
+
+
+class Counter(ApiObject):
+    id: str
+    name: str
+    services: list[str]
+    open: bool
+    current: Ticket | None = None
+
+
+class DeviceStatus(ApiObject):
+    device: str
+    role: str
+    status: DeviceStatusName
+    detail: str = ""
+    reported_at: Moment | None = None
+
+
+class Site(ApiObject):
+    id: str
+    name: str
+    timezone: str
+    languages: list[str]
+    public_url: str
+
+
+class Health(ApiObject):
+    status: Literal["ok"]
+
+
+class Error(ApiObject):
+    """Every error answer: a code a program acts on and a sentence a person can act on."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    error: str
+    message: str
+
+
+#: Event name -> the object its `data:` line carries.
+EVENT_PAYLOADS: dict[str, type[ApiObject]] = {
+    "ticket.issued": TicketSummary,
+    "ticket.called": TicketSummary,
+    "ticket.recalled": TicketSummary,
+    "ticket.updated": TicketSummary,
+    "service.updated": Service,
+    "device.updated": DeviceStatus,
+}
+
+
+def event_payload(name: str, data: Any) -> ApiObject | None:
+    """The typed object of an event's data; None for an event name this version does not know."""
+    payload_type = EVENT_PAYLOADS.get(name)
+    return None if payload_type is None else payload_type.model_validate(data)
+
