@@ -8,9 +8,9 @@ from pathlib import Path
 
 import requests
 from kiosk_requests import issue
-from sse_subscriber import SseSubscriber
 
 from launcher.pg_cluster import PostgresCluster
+from tests.server.sse import SseSubscriber
 
 RACE_SITE = Path(__file__).resolve().parent / "site-race.toml"
 
@@ -33,7 +33,7 @@ def test_server_processes_ride_out_a_database_restart(server_factory):
         assert refused.status_code == 503 and "Retry-After" in refused.headers, refused.text
 
         cluster.restart()
-        # The kiosk retries the same key, as its client does, until the server has its database back.
+        # The kiosk retries the same key after a pause, as its client does, until the server has its database back.
         for _ in range(20):
             answer = issue(session, kiosk_side, "aufenthalt", key)
             if answer.status_code != 503:

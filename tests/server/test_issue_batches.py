@@ -163,7 +163,9 @@ class TestGroupCommitter:
             first = asyncio.ensure_future(committer.submit(0))
             await asyncio.get_running_loop().run_in_executor(None, first_started.wait, 5)
             rest = [asyncio.ensure_future(committer.submit(n)) for n in range(1, 6)]
-            await asyncio.sleep(0.05)
+            async with asyncio.timeout(5):
+                while committer.waiting < 5:  # all five queued behind the batch being written
+                    await asyncio.sleep(0.001)
             release.set()
             return await asyncio.gather(first, *rest)
 
