@@ -19,12 +19,34 @@ from server.config import SiteConfig, load_site_config
 from server.event_hub import EventHub
 from server.office import Office
 from server.rules.ticket_codes import verify_token
+from server.rules.ticket_rules import ALLOWED_ACTIONS
 from server.storage.bootstrap import ensure_sites, signing_key
 from server.storage.engine import Engines, create_engines
 from server.storage.migrate import upgrade
 
 log = logging.getLogger("wartemarke.server")
 DEFAULT_DB = "sqlite:///var/wartemarke.db"
+
+
+def _allowed_actions_table() -> str:
+    """The ticket state machine as staff meet it, from the same table the server enforces."""
+    rows = [
+        f"| `{status}` | {', '.join(f'`{a}`' for a in actions) or '(none)'} |"
+        for status, actions in ALLOWED_ACTIONS.items()
+    ]
+    return "\n".join(["| status | allowed_actions |", "|---|---|", *rows])
+
+
+DESCRIPTION = f"""Queue tickets for public offices. The contract is API.md; this is its generated form.
+
+## What staff may do to a ticket
+Every ticket (and every `ticket.*` event) carries `allowed_actions`: what staff may do to it now,
+each the last path segment of `POST /api/v1/tickets/{{id}}/<action>`. It follows from the ticket's status:
+
+{_allowed_actions_table()}
+
+Any other action answers 409 `invalid_transition`; a ticket of an earlier service day answers 410 `expired`.
+"""
 
 
 def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = None) -> FastAPI:
@@ -72,7 +94,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app = FastAPI(
         title="Wartemarke queue server",
         version="1.0.0",
-        description="Queue tickets for public offices. The contract is API.md; this is its generated form.",
+        description=DESCRIPTION,
         lifespan=lifespan,
         # The server's own Prometheus metrics (/metrics) are its telemetry. FastAPI's built-in
         # OpenTelemetry hooks, left on with nothing configured, still asked for a tracer, a meter
