@@ -28,7 +28,8 @@ Moment = AwareDatetime
 class ApiObject(BaseModel):
     """Frozen; unknown fields are ignored, so a newer server's additions never break an older app."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # The server always sends every field, defaults included: say so in the published (response) schema.
+    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_serialization_defaults_required=True)
 
 
 class Wait(ApiObject):

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ConfigDict
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -65,6 +66,9 @@ class InvalidTransitionError(Error):
 
 
 class ExpiredError(Error):
+    # number and day are left out when staff named the ticket by its id (they know which it is).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=False)
+
     error: Literal["expired"]
     #: Set when the ticket was named by its code (scan, status), so the client learns which it was.
     number: str | None = None
