@@ -29,6 +29,8 @@ WAIT_INPUTS_SECONDS = 2.0
 
 @dataclass
 class DaySnapshot:
+    """The figures of one moment: per service issued/quota, waiting, switched on; open counters; visit lengths."""
+
     now: datetime
     day: date
     issued: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # service -> (issued, quota)
