@@ -20,7 +20,7 @@ from server.api.app import DEFAULT_DB
 from server.clock import clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.device_tokens import Role
-from server.problems import Problem
+from server.rules.errors import InvalidInput, QueueError
 from server.storage.engine import DatabaseUrlError, create_engines
 from server.storage.migrate import upgrade
 from wartemarke.config_file import ConfigError
@@ -106,17 +106,17 @@ def main(argv: list[str]) -> int:
         office = Office(config, engines, clock, signing_key(engines.write))
         if args.area == "service":
             if args.action in ("open", "close"):
-                service = office.set_service_enabled(args.service, args.action == "open")
+                service = office.settings.set_service_enabled(args.service, args.action == "open")
             else:
                 quota = None if args.quota.lower() == "none" else _positive(args.quota)
-                service = office.set_quota_today(args.service, quota)
+                service = office.settings.set_quota_today(args.service, quota)
             print(
                 f"{service['id']}: {'open' if service['open'] else 'closed (' + str(service['closed_reason']) + ')'}, "
                 f"quota {service['quota']}, issued {service['issued']}, remaining {service['remaining']}"
             )
             return 0
         print(f"{'service':<16}{'issued':>7}{'done':>6}{'no-show':>8}{'cancel':>7}{'waiting':>8}{'avg wait':>9}")
-        for line in office.day_report(args.day):
+        for line in office.reports.day_report(args.day):
             avg = "-" if line["average_wait_min"] is None else f"{line['average_wait_min']} m"
             print(
                 f"{line['service']:<16}{line['issued']:>7}{line['done']:>6}{line['no_show']:>8}"
@@ -126,7 +126,7 @@ def main(argv: list[str]) -> int:
     except (ConfigError, DatabaseUrlError) as exc:
         print(f"wartemarke admin: {exc}", file=sys.stderr)
         return 2
-    except Problem as exc:
+    except QueueError as exc:
         print(f"wartemarke admin: {exc.message}", file=sys.stderr)
         return 1
 
@@ -135,7 +135,7 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise Problem("validation_error", f"quota: expected a whole number or 'none', got {text!r}") from None
+        raise InvalidInput(f"quota: expected a whole number or 'none', got {text!r}") from None
     if value < 0:
-        raise Problem("validation_error", f"quota: must not be negative, got {value}")
+        raise InvalidInput(f"quota: must not be negative, got {value}")
     return value

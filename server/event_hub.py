@@ -43,6 +43,8 @@ class EventHub:
         self._read_after = read_after
         self._read_newest_id = read_newest_id
         self._subscribers = 0
+        #: How often the hub woke to look at the log (a commit, NOTIFY or the poll), reading or not.
+        self.wakeups = 0
         # Set when commits went unread because nobody was subscribed (see _run).
         self._unread = False
         self._poll_seconds = poll_seconds
@@ -83,6 +85,7 @@ class EventHub:
             except TimeoutError:
                 pass
             self._wakeup.clear()
+            self.wakeups += 1
             if self._subscribers == 0:
                 # Nobody to tell: read nothing now. The next subscriber starts the buffer at the
                 # log's end (_fetch); anyone resuming from further back reads the log itself.
@@ -137,6 +140,11 @@ class EventHub:
                 return
 
     # -- subscriber side
+
+    @property
+    def subscribers(self) -> int:
+        """Streams following the log now."""
+        return self._subscribers
 
     def _buffered_after(self, cursor: int) -> list[StoredEvent] | None:
         if cursor < self._floor:

@@ -41,6 +41,12 @@ class GroupCommitter(Generic[Request, Result]):
         self._thread: threading.Thread | None = None
         self._stopping = False
 
+    @property
+    def waiting(self) -> int:
+        """Requests queued for the next batch (not those being written now)."""
+        with self._wakeup:
+            return len(self._queue)
+
     async def submit(self, request: Request) -> Result:
         """Queue one request for the next batch and wait for its outcome."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()

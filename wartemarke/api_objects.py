@@ -28,7 +28,8 @@ Moment = AwareDatetime
 class ApiObject(BaseModel):
     """Frozen; unknown fields are ignored, so a newer server's additions never break an older app."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # The server always sends every field, defaults included: say so in the published (response) schema.
+    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_serialization_defaults_required=True)
 
 
 class Wait(ApiObject):
@@ -77,7 +78,15 @@ class TicketSummary(ApiObject):
     called_at: Moment | None = None
     issued_at: Moment | None = None
     #: What staff may do next, decided by the server's rules (the counter greys out the rest).
-    allowed_actions: list[TicketAction] = []
+    allowed_actions: Annotated[
+        list[TicketAction],
+        Field(
+            description="What staff may do to this ticket now, each the last path segment of "
+            "`POST /api/v1/tickets/{id}/<action>`. The server decides it from the ticket's status (the table "
+            "'What staff may do to a ticket' in this API's description); any other action answers 409 "
+            "`invalid_transition`. Clients offer exactly these and keep no copy of the rules."
+        ),
+    ] = []
 
 
 class Ticket(TicketSummary):
@@ -177,4 +186,3 @@ def event_payload(name: str, data: Any) -> ApiObject | None:
     """The typed object of an event's data; None for an event name this version does not know."""
     payload_type = EVENT_PAYLOADS.get(name)
     return None if payload_type is None else payload_type.model_validate(data)
-

@@ -9,62 +9,44 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
 
 from server.api import events, metrics, phone, routes
 from server.api.auth import Authenticator, find_device_with
+from server.api.errors import install_error_handlers
 from server.clock import Clock, clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.event_hub import EventHub
 from server.office import Office
-from server.problems import Problem
+from server.rules.ticket_codes import verify_token
+from server.rules.ticket_rules import ALLOWED_ACTIONS
 from server.storage.bootstrap import ensure_sites, signing_key
 from server.storage.engine import Engines, create_engines
 from server.storage.migrate import upgrade
-from server.ticket_codes import InvalidCode, verify_token
 
 log = logging.getLogger("wartemarke.server")
 DEFAULT_DB = "sqlite:///var/wartemarke.db"
 
 
-def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        location = ".".join(str(p) for p in error["loc"] if p not in ("body",)) or "body"
-        parts.append(f"{location}: {error['msg']}")
-    return "; ".join(parts) or "The request is malformed."
+def _allowed_actions_table() -> str:
+    """The ticket state machine as staff meet it, from the same table the server enforces."""
+    rows = [
+        f"| `{status}` | {', '.join(f'`{a}`' for a in actions) or '(none)'} |"
+        for status, actions in ALLOWED_ACTIONS.items()
+    ]
+    return "\n".join(["| status | allowed_actions |", "|---|---|", *rows])
 
 
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(Problem)
-    async def problem(_: Request, exc: Problem) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+DESCRIPTION = f"""Queue tickets for public offices. The contract is API.md; this is its generated form.
 
-    @app.exception_handler(RequestValidationError)
-    async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": "validation_error", "message": _validation_message(exc)}, status_code=422)
+## What staff may do to a ticket
+Every ticket (and every `ticket.*` event) carries `allowed_actions`: what staff may do to it now,
+each the last path segment of `POST /api/v1/tickets/{{id}}/<action>`. It follows from the ticket's status:
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "validation_error")
-        message = {404: "There is no such endpoint.", 405: "This endpoint does not accept this method."}.get(
-            exc.status_code, str(exc.detail)
-        )
-        status = exc.status_code if exc.status_code in (404, 405) else 422
-        return JSONResponse({"error": error, "message": message}, status_code=status)
+{_allowed_actions_table()}
 
-    @app.exception_handler(OperationalError)
-    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database error: %s", exc)
-        return JSONResponse(
-            {"error": "unavailable", "message": "The database is not answering; please try again shortly."},
-            status_code=503,
-            headers={"Retry-After": "2"},
-        )
+Any other action answers 409 `invalid_transition`; a ticket of an earlier service day answers 410 `expired`.
+"""
 
 
 def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = None) -> FastAPI:
@@ -79,9 +61,9 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     for config in configs:
         office = Office(config, engines, clock, key)
         hub = EventHub(
-            office.events_after, office.last_event_id(), poll_seconds=poll, read_newest_id=office.last_event_id
+            office.events.after, office.events.newest_id(), poll_seconds=poll, read_newest_id=office.events.newest_id
         )
-        office.on_commit = hub.notify_threadsafe
+        office.notify_on_commit(hub.notify_threadsafe)
         offices[config.site.id] = office
         hubs[config.site.id] = hub
 
@@ -112,7 +94,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app = FastAPI(
         title="Wartemarke queue server",
         version="1.0.0",
-        description="Queue tickets for public offices. The contract is API.md; this is its generated form.",
+        description=DESCRIPTION,
         lifespan=lifespan,
         # The server's own Prometheus metrics (/metrics) are its telemetry. FastAPI's built-in
         # OpenTelemetry hooks, left on with nothing configured, still asked for a tracer, a meter
@@ -126,16 +108,13 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.metrics = metrics.Metrics(lambda: offices)
 
     def status_and_office(token: str) -> tuple[dict[str, Any], str]:
-        try:
-            site_id, _ = verify_token(key, list(offices), token)
-        except InvalidCode as exc:
-            raise Problem("invalid_code", str(exc)) from None
+        site_id, _ = verify_token(key, list(offices), token)
         office = offices[site_id]
-        return office.status(token), office.site.name
+        return office.reading.status(token), office.site.name
 
     app.state.status_and_office = status_and_office
     app.state.status_of = lambda token: status_and_office(token)[0]
-    _install_error_handlers(app)
+    install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(events.router)
     app.include_router(phone.router)

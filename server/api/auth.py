@@ -13,7 +13,7 @@ from typing import Any
 from anyio import to_thread
 from fastapi import Request
 
-from server.problems import Problem
+from server.api.errors import ApiError
 from server.storage.token_store import Device, find_device
 
 TOKEN_CACHE_SECONDS = 5.0
@@ -46,15 +46,17 @@ async def authenticate(request: Request, roles: tuple[str, ...]) -> Device:
     """The calling device, if its role is one of `roles` (admin always is; no roles = any token)."""
     token = bearer_token(request)
     if token is None:
-        raise Problem("unauthorized", "This needs a token: send 'Authorization: Bearer <token>'.")
+        raise ApiError(401, "unauthorized", "This needs a token: send 'Authorization: Bearer <token>'.")
     authenticator: Authenticator = request.app.state.authenticator
     device = await authenticator.device(token)
     if device is None:
-        raise Problem("unauthorized", "This token is unknown or has been revoked.")
+        raise ApiError(401, "unauthorized", "This token is unknown or has been revoked.")
     if roles and device.role != "admin" and device.role not in roles:
-        raise Problem("forbidden", f"A {device.role} token may not do this (needs: {', '.join(roles)} or admin).")
+        raise ApiError(403, "forbidden", f"A {device.role} token may not do this (needs: {', '.join(roles)} or admin).")
     if device.site_id not in request.app.state.offices:
-        raise Problem("forbidden", f"This token belongs to site {device.site_id!r}, which this server does not run.")
+        raise ApiError(
+            403, "forbidden", f"This token belongs to site {device.site_id!r}, which this server does not run."
+        )
     return device
 
 

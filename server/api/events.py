@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from server.api import models
 from server.api.auth import requires
-from server.api.routes import ERRORS, office_of
+from server.api.errors import error_responses
+from server.api.routes import READ, office_of
 from server.event_hub import EventHub
 from server.storage.token_store import Device
+from wartemarke.api_objects import Board
 
 router = APIRouter(prefix="/api/v1", tags=["display"])
 # Kiosks (remaining slots), counters (waiting counts) and displays all follow the events; they carry
@@ -20,10 +21,10 @@ router = APIRouter(prefix="/api/v1", tags=["display"])
 Subscriber = Annotated[Device, Depends(requires())]
 
 
-@router.get("/board", response_model=models.Board, responses=ERRORS)
+@router.get("/board", response_model=Board, responses=READ)
 def board(request: Request, device: Subscriber) -> dict[str, Any]:
     """Recent calls (newest first) and every service's figures."""
-    return office_of(request, device).board()
+    return office_of(request, device).reading.board()
 
 
 async def _sse(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
@@ -43,7 +44,11 @@ async def _sse(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
 
 @router.get(
     "/events",
-    responses={200: {"content": {"text/event-stream": {}}, "description": "the event stream"}, **ERRORS},
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "the event stream"},
+        **error_responses(401, 403, 422),
+    },
 )
 async def events(
     request: Request,

@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 
 from server.api.auth import requires
+from server.api.errors import error_responses
 
 router = APIRouter(tags=["operations"])
 
@@ -24,7 +25,7 @@ class _WaitingCollector:
     def collect(self) -> Iterable[GaugeMetricFamily]:
         family = GaugeMetricFamily("wartemarke_waiting", "People waiting now", labels=["site", "service"])
         for site_id, office in self._offices().items():
-            for service in office.services():
+            for service in office.reading.services():
                 family.add_metric([site_id, service["id"]], service["waiting"])
         yield family
 
@@ -74,6 +75,15 @@ class LatencyMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
-@router.get("/metrics", dependencies=[Depends(requires("admin"))])
+@router.get(
+    "/metrics",
+    dependencies=[Depends(requires("admin"))],
+    response_class=Response,
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {}}, "description": "Prometheus text format"},
+        **error_responses(401, 403),
+    },
+)
 def metrics(request: Request) -> Response:
+    """The server's Prometheus metrics (admin token)."""
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

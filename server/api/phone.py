@@ -12,7 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from server.problems import Problem
+from server.api.errors import status_of
+from server.rules.errors import Expired, InvalidCode, QueueError
 from wartemarke.i18n import gettext_for, is_rtl
 
 router = APIRouter(tags=["public"])
@@ -94,12 +95,14 @@ def render(status: dict[str, Any], office: str, status_url: str) -> str:
     )
 
 
-def render_problem(problem: Problem, language: str = "en") -> str:
+def render_refusal(refusal: QueueError, language: str = "en") -> str:
     _ = gettext_for("server", language)
-    headline = {
-        "expired": _("This ticket was for an earlier day and is no longer valid."),
-        "invalid_code": _("This is not a valid ticket code."),
-    }.get(problem.error, _("This ticket is not known here."))
+    if isinstance(refusal, Expired):
+        headline = _("This ticket was for an earlier day and is no longer valid.")
+    elif isinstance(refusal, InvalidCode):
+        headline = _("This is not a valid ticket code.")
+    else:
+        headline = _("This ticket is not known here.")
     return PAGE.format(
         lang=language,
         dir="ltr",
@@ -114,11 +117,31 @@ def render_problem(problem: Problem, language: str = "en") -> str:
     ).replace("setInterval(refresh, 15000);", "")
 
 
-@router.get("/t/{token}", response_class=HTMLResponse, include_in_schema=True)
+# Spelled out: a `model` here would be documented as text/html, this route's own media type.
+JSON_VALIDATION_ERROR: dict[str, Any] = {
+    "description": "validation_error: a malformed request",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+_PAGE_REFUSED = {
+    status: {"content": {"text/html": {}}, "description": f"the page, saying {what}"}
+    for status, what in (
+        (400, "this is not a ticket code"),
+        (404, "the ticket is not known here"),
+        (410, "the ticket was for an earlier day"),
+    )
+}
+
+
+@router.get(
+    "/t/{token}",
+    response_class=HTMLResponse,
+    responses={**_PAGE_REFUSED, 422: JSON_VALIDATION_ERROR},
+    include_in_schema=True,
+)
 def status_page(token: str, request: Request) -> HTMLResponse:
     """The page a visitor's phone opens from the ticket's QR code."""
     try:
         status, office = request.app.state.status_and_office(token)
-    except Problem as problem:
-        return HTMLResponse(render_problem(problem), status_code=problem.status)
+    except QueueError as refusal:
+        return HTMLResponse(render_refusal(refusal), status_code=status_of(refusal))
     return HTMLResponse(render(status, office, f"/api/v1/status/{token}"))

@@ -58,7 +58,7 @@ def normalise_url(url: str) -> str:
     raise DatabaseUrlError(f"--db: unsupported database {parsed.drivername!r} (use sqlite:/// or postgresql://)")
 
 
-# Every write transaction holds its site's lock until it ends (server/office.py), and takes
+# Every write transaction holds its site's lock until it ends (server/office/transactions.py), and takes
 # milliseconds. One that sits idle for seconds belongs to a process that hangs (stopped, swapping,
 # cut off from the network); PostgreSQL then ends it, so the lock is freed and the other processes
 # go on issuing tickets instead of waiting with it.

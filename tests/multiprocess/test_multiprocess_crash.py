@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -27,9 +26,11 @@ class Acknowledged:
 class Kiosk(threading.Thread):
     """Issues tickets without pause; when a process does not answer, retries the SAME key at the next."""
 
-    def __init__(self, servers: list, home: int, stop: threading.Event, log: list[Acknowledged]) -> None:
+    def __init__(
+        self, servers: list, home: int, stop: threading.Event, log: list[Acknowledged], logged: threading.Condition
+    ) -> None:
         super().__init__(daemon=True)
-        self.servers, self.home, self.stop, self.log = servers, home, stop, log
+        self.servers, self.home, self.stop, self.log, self.logged = servers, home, stop, log, logged
         self.error: str | None = None
 
     def run(self) -> None:
@@ -48,18 +49,18 @@ class Kiosk(threading.Thread):
                         self.error = f"{response.status_code}: {response.text}"
                         return
                     ticket = response.json()
-                    self.log.append(Acknowledged(key, ticket["id"], ticket["number"], index, attempt > 0))
+                    with self.logged:
+                        self.log.append(Acknowledged(key, ticket["id"], ticket["number"], index, attempt > 0))
+                        self.logged.notify_all()
                     break
                 else:
                     self.error = f"no process answered for key {key}"
                     return
 
 
-def _wait_until(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the kiosks made no progress"
-        time.sleep(0.02)
+def _wait_until(logged: threading.Condition, condition, timeout: float = 60.0) -> None:
+    with logged:
+        assert logged.wait_for(condition, timeout), "the kiosks made no progress"
 
 
 def test_kill_9_of_one_process_loses_nothing_and_retries_elsewhere_get_the_same_ticket(office):
@@ -67,14 +68,15 @@ def test_kill_9_of_one_process_loses_nothing_and_retries_elsewhere_get_the_same_
     victim, survivor = servers[0], servers[1]
     stop = threading.Event()
     log: list[Acknowledged] = []
-    kiosks = [Kiosk(servers, home % len(servers), stop, log) for home in range(KIOSKS)]
+    logged = threading.Condition()
+    kiosks = [Kiosk(servers, home % len(servers), stop, log, logged) for home in range(KIOSKS)]
     for kiosk in kiosks:
         kiosk.start()
     try:
-        _wait_until(lambda: len(log) >= BEFORE_KILL)
+        _wait_until(logged, lambda: len(log) >= BEFORE_KILL)
         victim.kill()  # SIGKILL, in the middle of the load
         at_kill = len(log)
-        _wait_until(lambda: len(log) >= at_kill + AFTER_KILL)
+        _wait_until(logged, lambda: len(log) >= at_kill + AFTER_KILL)
     finally:
         stop.set()
         for kiosk in kiosks:

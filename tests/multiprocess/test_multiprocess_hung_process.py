@@ -29,11 +29,14 @@ def _stop_inside_a_write(process_id: int, database_url: str, database: str) -> N
     with psycopg.connect(database_url, autocommit=True) as watcher:
         for _ in range(200):
             os.kill(process_id, signal.SIGSTOP)
-            time.sleep(0.05)  # its statement in flight completes; the transaction stays open
-            if watcher.execute(HOLDS_A_LOCK_IDLE, (database,)).fetchone()[0]:
-                return
+            # Its statement in flight completes; if it stopped inside a write, the transaction stays open.
+            deadline = time.monotonic() + 0.1
+            while time.monotonic() < deadline:
+                if watcher.execute(HOLDS_A_LOCK_IDLE, (database,)).fetchone()[0]:
+                    return
+                time.sleep(0.005)
             os.kill(process_id, signal.SIGCONT)
-            time.sleep(0.01)
+            time.sleep(0.01)  # let it run on: where it stops next is chance, as with a real hang
     pytest.fail("never caught the process inside a write transaction")
 
 

@@ -6,7 +6,8 @@ import uuid
 
 import requests
 from kiosk_requests import call_next, issue
-from sse_subscriber import SseSubscriber
+
+from tests.server.sse import SseSubscriber
 
 
 def test_a_code_issued_by_one_process_scans_at_every_other(office):

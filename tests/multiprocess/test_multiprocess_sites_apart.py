@@ -7,7 +7,8 @@ from pathlib import Path
 
 import requests
 from kiosk_requests import issue, service_figures
-from sse_subscriber import SseSubscriber
+
+from tests.server.sse import SseSubscriber
 
 HERE = Path(__file__).resolve().parent
 

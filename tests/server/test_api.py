@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from tests.server.sse import read_events
+from tests.server.sse import SseStream, read_events
 
 V1 = "/api/v1"
 
@@ -387,17 +386,11 @@ class TestBadInput:
 
 class TestEvents:
     def test_events_arrive_in_order_with_increasing_ids(self, api_server):
-        received: list = []
-        reader = threading.Thread(
-            target=lambda: received.extend(read_events(api_server.url, api_server.tokens["display"], count=4))
-        )
-        reader.start()
-        import time
-
-        time.sleep(0.5)  # let the reader connect; it only receives events issued after it connected
-        ticket = issue(api_server).json()
-        call(api_server, "POST", f"{V1}/counters/1/call-next", "staff")
-        reader.join(20)
+        # Connected once the server's opening block is in; it only receives events committed after that.
+        with SseStream(api_server.url, api_server.tokens["display"]) as stream:
+            ticket = issue(api_server).json()
+            call(api_server, "POST", f"{V1}/counters/1/call-next", "staff")
+            received = stream.take(4)
         names = [e.name for e in received]
         assert names == ["ticket.issued", "service.updated", "ticket.called", "service.updated"]
         assert [e.id for e in received] == sorted({e.id for e in received})
@@ -427,10 +420,9 @@ class TestEvents:
 
     def test_a_subscriber_without_position_is_told_the_current_one(self, api_server):
         issue(api_server)
-        headers = {**api_server.headers("display"), "Accept": "text/event-stream"}
-        with requests.get(f"{api_server.url}{V1}/events", headers=headers, stream=True, timeout=10) as response:
-            opening = next(response.iter_lines(chunk_size=1, delimiter="\n\n", decode_unicode=True))
-        assert "id: 2" in opening.splitlines()
+        with SseStream(api_server.url, api_server.tokens["display"]) as stream:
+            opening = stream.opening
+        assert "id: 2" in opening
 
     def test_a_closed_counter_no_longer_counts_for_the_wait_even_right_after_a_call(self, api_server):
         issue(api_server, "einbuergerung")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from server.event_hub import EventHub
 
@@ -28,6 +29,13 @@ class Log:
         return self.rows[-1][0] if self.rows else 0
 
 
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the event loop run until `condition` holds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.001)
+
+
 async def take(hub: EventHub, after_id: int | None, count: int) -> list[int]:
     ids: list[int] = []
     async for event in hub.subscribe(after_id):
@@ -48,15 +56,16 @@ def test_with_nobody_subscribed_commits_cost_no_reads_and_a_returning_screen_mis
         reads_before = log.reads
         for _ in range(5):  # busy office, no screen connected to this process
             log.append(2)
+            woken = hub.wakeups
             hub.notify_threadsafe()
-            await asyncio.sleep(0.02)
+            await until(lambda woken=woken: hub.wakeups > woken)  # the hub looked, with nobody to read for
         idle_reads = log.reads - reads_before
         # A screen that saw event 3 comes back: every event since, in order, once.
         resumed = await asyncio.wait_for(take(hub, 3, 10), 5)
         # A new screen asks where the log is now, then hears only what comes next.
         position = await hub.position()
         follower = asyncio.ensure_future(take(hub, position, 2))
-        await asyncio.sleep(0.02)
+        await until(lambda: hub.subscribers == 1)
         log.append(2)
         hub.notify_threadsafe()
         fresh = await asyncio.wait_for(follower, 5)
@@ -76,11 +85,12 @@ def test_a_subscribed_screen_gets_each_commit_in_order():
         hub = EventHub(log.after, 0, poll_seconds=60, read_newest_id=log.newest)
         hub.start()
         screen = asyncio.ensure_future(take(hub, None, 6))
-        await asyncio.sleep(0.02)
-        for _ in range(3):
+        # Counted means positioned: nothing went unread before, so it starts at the log's end at once.
+        await until(lambda: hub.subscribers == 1)
+        for commit in range(1, 4):
             log.append(2)
             hub.notify_threadsafe()
-            await asyncio.sleep(0.001)
+            await until(lambda commit=commit: hub.last_id == 2 * commit)  # each commit read on its own
         ids = await asyncio.wait_for(screen, 5)
         await hub.stop()
         return ids

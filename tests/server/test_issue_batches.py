@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from server.api.errors import answer_of
 from server.clock import system_clock
 from server.config import load_site_config
 from server.device_tokens import Role
 from server.group_commit import GroupCommitter
 from server.office import IssueRequest, Office
-from server.problems import Problem
+from server.rules.errors import QuotaExhausted, RateLimited, ServiceClosed
 from server.storage.bootstrap import ensure_sites, signing_key
 from server.storage.engine import create_engines
 from server.storage.migrate import upgrade
@@ -49,15 +50,15 @@ def kiosk(office: Office, name: str) -> str:
 
 
 def request(office: Office, device: str, service: str = "notfall", key: str | None = None) -> IssueRequest:
-    return office.validate_issue(service, "uk", device, key or str(uuid.uuid4()))
+    return office.issuing.validate(service, "uk", device, key or str(uuid.uuid4()))
 
 
 def figures(office: Office) -> dict[str, dict]:
-    return {s["id"]: s for s in office.services()}
+    return {s["id"]: s for s in office.reading.services()}
 
 
 def events_named(office: Office, name: str) -> list[dict]:
-    return [json.loads(data) for _, event, data in office.events_after(0) if event == name]
+    return [json.loads(data) for _, event, data in office.events.after(0) if event == name]
 
 
 def test_tickets_written_together_get_consecutive_numbers_and_their_own_places(office):
@@ -68,12 +69,12 @@ def test_tickets_written_together_get_consecutive_numbers_and_their_own_places(o
         request(office, a, "ukraine"),
         request(office, b, "aufenthalt"),
     ]
-    outcomes = office.issue_batch(batch)
+    outcomes = office.issuing.issue_batch(batch)
     tickets = [ticket for ticket, created in outcomes if created]
     assert [t["number"] for t in tickets] == ["A001", "A002", "U001", "A003"]
     assert [t["position"] for t in tickets] == [0, 1, 0, 2]
     # The next ticket, issued alone, queues behind all of them.
-    (later, _), *_ = office.issue_batch([request(office, a, "aufenthalt")])
+    (later, _), *_ = office.issuing.issue_batch([request(office, a, "aufenthalt")])
     assert later["number"] == "A004" and later["position"] == 3
     # Displays and kiosks hear of every ticket, and of each service's figures after the batch.
     announced = sorted(e["number"] for e in events_named(office, "ticket.issued"))
@@ -84,11 +85,13 @@ def test_tickets_written_together_get_consecutive_numbers_and_their_own_places(o
 
 def test_a_batch_larger_than_the_remaining_quota_serves_the_earliest_and_refuses_the_rest(office):
     devices = [kiosk(office, f"Kiosk {n}") for n in range(5)]
-    outcomes = office.issue_batch([request(office, d) for d in devices])
+    outcomes = office.issuing.issue_batch([request(office, d) for d in devices])
     assert [o[0]["number"] for o in outcomes[:3]] == ["N001", "N002", "N003"]
     for refused in outcomes[3:]:
-        assert isinstance(refused, Problem) and refused.error == "quota_exhausted"
-        assert "next_open" in refused.body()
+        assert isinstance(refused, QuotaExhausted) and refused.service == "notfall"
+        status, body, _ = answer_of(refused)
+        assert status == 409 and body["error"] == "quota_exhausted"
+        assert "next_open" in body
     assert figures(office)["notfall"]["issued"] == 3
     assert figures(office)["notfall"]["remaining"] == 0
 
@@ -96,31 +99,35 @@ def test_a_batch_larger_than_the_remaining_quota_serves_the_earliest_and_refuses
 def test_a_double_tap_that_lands_in_one_batch_makes_one_ticket(office):
     device = kiosk(office, "Kiosk A")
     key = str(uuid.uuid4())
-    first, again = office.issue_batch([request(office, device, key=key), request(office, device, key=key)])
+    first, again = office.issuing.issue_batch([request(office, device, key=key), request(office, device, key=key)])
     assert first[1] is True and again[1] is False
     assert again[0]["id"] == first[0]["id"]
     assert figures(office)["notfall"]["issued"] == 1
     # And a retry in a later batch still finds it.
-    (retry, created), *_ = office.issue_batch([request(office, device, key=key)])
+    (retry, created), *_ = office.issuing.issue_batch([request(office, device, key=key)])
     assert retry["id"] == first[0]["id"] and created is False
 
 
 def test_the_kiosk_limit_counts_the_batch_itself_and_spares_other_kiosks(office):
     busy, other = kiosk(office, "Kiosk A"), kiosk(office, "Kiosk B")
-    office.issue_batch([request(office, busy, "aufenthalt") for _ in range(2)])
-    outcomes = office.issue_batch([request(office, busy, "aufenthalt") for _ in range(3)] + [request(office, other)])
+    office.issuing.issue_batch([request(office, busy, "aufenthalt") for _ in range(2)])
+    outcomes = office.issuing.issue_batch(
+        [request(office, busy, "aufenthalt") for _ in range(3)] + [request(office, other)]
+    )
     assert [isinstance(o, tuple) for o in outcomes] == [True, True, False, True]
     limited = outcomes[2]
-    assert isinstance(limited, Problem) and limited.error == "rate_limited"
-    assert 1 <= int(limited.headers["Retry-After"]) <= 61
+    assert isinstance(limited, RateLimited)
+    status, body, headers = answer_of(limited)
+    assert status == 429 and body["error"] == "rate_limited"
+    assert 1 <= int(headers["Retry-After"]) <= 61
     assert figures(office)["aufenthalt"]["issued"] == 4
 
 
 def test_a_switched_off_service_refuses_only_its_own_requests(office):
     device = kiosk(office, "Kiosk A")
-    office.set_service_enabled("ukraine", False)
-    outcomes = office.issue_batch([request(office, device, "ukraine"), request(office, device, "aufenthalt")])
-    assert isinstance(outcomes[0], Problem) and outcomes[0].error == "service_closed"
+    office.settings.set_service_enabled("ukraine", False)
+    outcomes = office.issuing.issue_batch([request(office, device, "ukraine"), request(office, device, "aufenthalt")])
+    assert isinstance(outcomes[0], ServiceClosed) and answer_of(outcomes[0])[1]["error"] == "service_closed"
     assert outcomes[1][0]["number"] == "A001"
     assert figures(office)["ukraine"]["issued"] == 0
 
@@ -129,7 +136,7 @@ def test_concurrent_callers_of_one_office_share_commits_and_each_get_their_ticke
     devices = [kiosk(office, f"Kiosk {n}") for n in range(4)]
 
     async def many() -> list:
-        calls = [office.issue_ticket("aufenthalt", "de", devices[n % 4], str(uuid.uuid4())) for n in range(16)]
+        calls = [office.issuing.issue_ticket("aufenthalt", "de", devices[n % 4], str(uuid.uuid4())) for n in range(16)]
         return await asyncio.gather(*calls, return_exceptions=True)
 
     results = asyncio.run(many())
@@ -156,7 +163,9 @@ class TestGroupCommitter:
             first = asyncio.ensure_future(committer.submit(0))
             await asyncio.get_running_loop().run_in_executor(None, first_started.wait, 5)
             rest = [asyncio.ensure_future(committer.submit(n)) for n in range(1, 6)]
-            await asyncio.sleep(0.05)
+            async with asyncio.timeout(5):
+                while committer.waiting < 5:  # all five queued behind the batch being written
+                    await asyncio.sleep(0.001)
             release.set()
             return await asyncio.gather(first, *rest)
 

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from launcher.live_server import ROOT
-from server.calling import QueuedTicket, choose_next
 from server.config import SiteInfo, load_site_config
-from server.service_day import ClosedReason, availability, next_opening, service_day
-from server.ticket_codes import InvalidCode, new_token, verify_token
-from server.ticket_rules import Action, InvalidTransition, TicketStatus, format_number, next_status
-from server.wait_estimate import estimate_wait, learned_service_minutes
+from server.rules.calling import QueuedTicket, choose_next
+from server.rules.errors import InvalidCode, InvalidTransition
+from server.rules.service_day import ClosedReason, availability, next_opening, service_day
+from server.rules.ticket_codes import new_token, verify_token
+from server.rules.ticket_rules import Action, TicketStatus, format_number, next_status
+from server.rules.wait_estimate import estimate_wait, learned_service_minutes
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SITE = load_site_config(ROOT / "config" / "site.toml")
@@ -123,8 +124,9 @@ class TestTicketRules:
         ],
     )
     def test_refused_changes_name_the_ticket_and_why(self, status, action):
-        with pytest.raises(InvalidTransition, match="N001"):
+        with pytest.raises(InvalidTransition, match="N001") as refused:
             next_status(status, action, "N001")
+        assert refused.value.status == status.value
 
 
 class TestCallingOrder:

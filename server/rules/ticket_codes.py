@@ -15,14 +15,12 @@ import hmac
 import re
 import secrets
 
+from server.rules.errors import InvalidCode
+
 _RANDOM_BYTES = 12
 _MAC_BYTES = 8
 TOKEN_LENGTH = 32  # base32 of 20 bytes, no padding
 _TOKEN_RE = re.compile(r"^[A-Z2-7]{32}$")
-
-
-class InvalidCode(Exception):
-    """Not one of our codes: garbage, truncated, or the signature does not verify."""
 
 
 def _mac(key: bytes, site_id: str, random_part: bytes) -> bytes:

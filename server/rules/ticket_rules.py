@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from server.rules.errors import InvalidTransition
+
 
 class TicketStatus(StrEnum):
     WAITING = "waiting"
@@ -47,15 +49,11 @@ _STATUS_WORDS = {
 }
 
 
-class InvalidTransition(Exception):
-    """The action does not fit the ticket's status; the message says why, in staff words."""
-
-
 def next_status(current: TicketStatus, action: Action, number: str) -> TicketStatus:
     allowed_from, target = TRANSITIONS[action]
     if current not in allowed_from:
         verb = action.value.replace("-", " ")
-        raise InvalidTransition(f"Cannot {verb} ticket {number}: it {_STATUS_WORDS[current]}.")
+        raise InvalidTransition(f"Cannot {verb} ticket {number}: it {_STATUS_WORDS[current]}.", status=current.value)
     return target
 
 

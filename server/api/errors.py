@@ -1,0 +1,194 @@
+"""Every error answer of the API (API.md's table), decided here and nowhere else.
+
+The queue's refusals (server/rules/errors.py) say what went wrong; this maps each to its status,
+its error code and the facts the body carries, plus `Retry-After` where a client should wait.
+Errors of the HTTP layer itself (no token, wrong role, malformed request, database down) are ApiError.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ConfigDict
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from server.rules.errors import (
+    Expired,
+    InvalidCode,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    QueueError,
+    QuotaExhausted,
+    RateLimited,
+    ServiceClosed,
+)
+from wartemarke.api_objects import Error, Moment, TicketStatusName
+
+log = logging.getLogger("wartemarke.server")
+
+#: The queue's refusals: (status, error code).
+STATUS_AND_CODE: dict[type[QueueError], tuple[int, str]] = {
+    InvalidCode: (400, "invalid_code"),
+    NotFound: (404, "not_found"),
+    QuotaExhausted: (409, "quota_exhausted"),
+    ServiceClosed: (409, "service_closed"),
+    InvalidTransition: (409, "invalid_transition"),
+    Expired: (410, "expired"),
+    InvalidInput: (422, "validation_error"),
+    RateLimited: (429, "rate_limited"),
+}
+
+
+class QuotaExhaustedError(Error):
+    error: Literal["quota_exhausted"]
+    service: str
+    next_open: Moment | None
+
+
+class ServiceClosedError(Error):
+    error: Literal["service_closed"]
+    service: str
+    reason: Literal["outside_hours", "switched_off"]
+    next_open: Moment | None
+
+
+class InvalidTransitionError(Error):
+    error: Literal["invalid_transition"]
+    #: The ticket's status, which the action does not fit.
+    status: TicketStatusName
+
+
+class ExpiredError(Error):
+    # number and day are left out when staff named the ticket by its id (they know which it is).
+    model_config = ConfigDict(json_schema_serialization_defaults_required=False)
+
+    error: Literal["expired"]
+    #: Set when the ticket was named by its code (scan, status), so the client learns which it was.
+    number: str | None = None
+    day: date | None = None
+
+
+class RateLimitedError(Error):
+    error: Literal["rate_limited"]
+    #: Seconds to wait, as in the Retry-After header.
+    retry_after: int
+
+
+_ERROR_DOCS: dict[int, tuple[Any, str]] = {
+    400: (Error, "invalid_code: not one of our ticket codes"),
+    401: (Error, "unauthorized: no token, or an unknown or revoked one"),
+    403: (Error, "forbidden: this token's role may not do this"),
+    404: (Error, "not_found: unknown service, counter or ticket"),
+    410: (ExpiredError, "expired: a ticket of an earlier service day"),
+    422: (Error, "validation_error: malformed body, parameters or headers, or a value the office does not offer"),
+    429: (RateLimitedError, "rate_limited: too many tickets from this device; wait Retry-After seconds"),
+    503: (Error, "unavailable: the database is not answering; try again shortly (Retry-After)"),
+}
+
+
+#: What a 409 means depends on the route: issuing meets closed services, staff actions the state machine.
+ISSUE_CONFLICT = (
+    QuotaExhaustedError | ServiceClosedError,
+    "quota_exhausted: today's tickets are all given out; service_closed: switched off or outside its hours",
+)
+TRANSITION_CONFLICT = (InvalidTransitionError, "invalid_transition: the action does not fit the ticket's status")
+
+
+def error_responses(*statuses: int, conflict: tuple[Any, str] = TRANSITION_CONFLICT) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route declares in /openapi.json (every route touching the database may answer 503)."""
+    docs = {**_ERROR_DOCS, 409: conflict}
+    return {status: {"model": docs[status][0], "description": docs[status][1]} for status in statuses}
+
+
+class ApiError(Exception):
+    """A refusal of the HTTP layer itself: authentication, roles, malformed headers, database trouble."""
+
+    def __init__(self, status: int, error: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.headers = headers or {}
+
+
+def status_of(exc: QueueError) -> int:
+    return _status_and_code(exc)[0]
+
+
+def answer_of(exc: QueueError) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """(status, body, headers) of the answer to a refused request."""
+    status, code = _status_and_code(exc)
+    body: dict[str, Any] = {"error": code, "message": exc.message}
+    headers: dict[str, str] = {}
+    if isinstance(exc, QuotaExhausted):
+        body |= {"service": exc.service, "next_open": _iso(exc.next_open)}
+    elif isinstance(exc, ServiceClosed):
+        body |= {"service": exc.service, "reason": exc.reason.value, "next_open": _iso(exc.next_open)}
+    elif isinstance(exc, InvalidTransition):
+        body["status"] = exc.status
+    elif isinstance(exc, Expired) and exc.number is not None and exc.day is not None:
+        body |= {"number": exc.number, "day": exc.day.isoformat()}
+    elif isinstance(exc, RateLimited):
+        body["retry_after"] = exc.retry_after
+        headers["Retry-After"] = str(exc.retry_after)
+    return status, body, headers
+
+
+def _status_and_code(exc: QueueError) -> tuple[int, str]:
+    for kind in type(exc).__mro__:
+        if kind in STATUS_AND_CODE:
+            return STATUS_AND_CODE[kind]  # type: ignore[index]
+    raise TypeError(f"no answer is defined for {type(exc).__name__}")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """The site's local time with offset, as every time in the API (the rules give it in the site's zone)."""
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        location = ".".join(str(p) for p in error["loc"] if p not in ("body",)) or "body"
+        parts.append(f"{location}: {error['msg']}")
+    return "; ".join(parts) or "The request is malformed."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(QueueError)
+    async def refused(_: Request, exc: QueueError) -> JSONResponse:
+        status, body, headers = answer_of(exc)
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": "validation_error", "message": _validation_message(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "validation_error")
+        message = {404: "There is no such endpoint.", 405: "This endpoint does not accept this method."}.get(
+            exc.status_code, str(exc.detail)
+        )
+        status = exc.status_code if exc.status_code in (404, 405) else 422
+        return JSONResponse({"error": error, "message": message}, status_code=status)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database error: %s", exc)
+        return JSONResponse(
+            {"error": "unavailable", "message": "The database is not answering; please try again shortly."},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )

@@ -1,0 +1,189 @@
+"""The API's objects built from rows and a day snapshot: Service, Ticket, the events' ticket summary,
+Call, Counter, DeviceStatus, Site (their published shape is wartemarke/api_objects.py).
+
+Pure projections: no queries. What a waiting ticket's place needs (the snapshot, the people ahead)
+is read by the caller (SiteQueue.answer) and handed in, so a batch of tickets shares one read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
+from typing import Any, Protocol
+
+from server.clock import from_db
+from server.config import Counter, Service, SiteConfig
+from server.office.day_snapshot import DaySnapshot
+from server.rules.service_day import availability
+from server.rules.ticket_rules import ALLOWED_ACTIONS, TicketStatus
+from server.rules.wait_estimate import WaitEstimate
+
+
+class TicketRow(Protocol):
+    """A row of the tickets table, or the values of one just inserted."""
+
+    id: str
+    site_id: str
+    day: date
+    service_id: str
+    sequence: int
+    number: str
+    language: str
+    status: str
+    issued_at: datetime
+    queued_at: datetime
+    called_at: datetime | None
+    counter_id: str | None
+    code_token: str
+
+
+@lru_cache(maxsize=1024)
+def _local_iso(moment: datetime, zone: tzinfo) -> str:
+    """A moment as the site's local time with offset; a batch of tickets shares one `now`."""
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+class Views:
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.site = config.site
+
+    def iso(self, moment: datetime | None) -> str | None:
+        return None if moment is None else _local_iso(moment, self.site.zone)
+
+    def stored_iso(self, stored: datetime | None) -> str | None:
+        return self.iso(from_db(stored)) if stored else None
+
+    def status_url(self, token: str) -> str:
+        return f"{self.site.public_url.rstrip('/')}/t/{token}"
+
+    def counter_name(self, counter_id: str | None) -> str | None:
+        counter = self.config.counter(counter_id) if counter_id else None
+        return counter.name if counter else counter_id
+
+    def site_info(self) -> dict[str, Any]:
+        return {
+            "id": self.site.id,
+            "name": self.site.name,
+            "timezone": self.site.timezone,
+            "languages": self.site.languages,
+            "public_url": self.site.public_url,
+        }
+
+    def service(self, snap: DaySnapshot, service: Service) -> dict[str, Any]:
+        issued, quota = snap.issued.get(service.id, (0, service.quota))
+        remaining = None if quota is None else max(quota - issued, 0)
+        state = availability(
+            service, snap.now, self.site, enabled=snap.enabled.get(service.id, True), remaining=remaining
+        )
+        waiting = snap.waiting.get(service.id, 0)
+        wait = snap.wait(service, waiting, self.config.counters)
+        local = snap.now.astimezone(self.site.zone)
+        return {
+            "id": service.id,
+            "prefix": service.prefix,
+            "names": dict(service.names),
+            "open": state.open,
+            "closed_reason": state.reason.value if state.reason else None,
+            "next_open": self.iso(state.next_open),
+            "quota": quota,
+            "issued": issued,
+            "remaining": remaining,
+            "waiting": waiting,
+            "wait": wait.as_json() if wait else None,
+            "priority": service.priority,
+            "hours_today": [
+                [i.start.strftime("%H:%M"), i.end.strftime("%H:%M") if i.end else "24:00"]
+                for i in service.intervals_on(local.weekday())
+            ],
+        }
+
+    def needs_place(self, row: TicketRow) -> bool:
+        """Whether the ticket's answer shows a place in a queue (and so needs the people ahead)."""
+        return row.status == TicketStatus.WAITING and self.config.service(row.service_id) is not None
+
+    def ticket(
+        self, row: TicketRow, snap: DaySnapshot | None = None, people_ahead: int | None = None
+    ) -> dict[str, Any]:
+        """The full ticket; `snap` and `people_ahead` are needed when `needs_place(row)`."""
+        service = self.config.service(row.service_id)
+        position: int | None = 0
+        wait: WaitEstimate | None = None
+        if row.status == TicketStatus.WAITING and service is not None:
+            assert snap is not None and people_ahead is not None, "a waiting ticket's place needs the snapshot"
+            position = people_ahead
+            wait = snap.wait(service, position, self.config.counters)
+        elif row.status not in (TicketStatus.CALLED, TicketStatus.SERVING):
+            position = None
+        url = self.status_url(row.code_token)
+        return {
+            "id": row.id,
+            "number": row.number,
+            "service": row.service_id,
+            "service_names": dict(service.names) if service else {},
+            "language": row.language,
+            "status": row.status,
+            "issued_at": self.stored_iso(row.issued_at),
+            "called_at": self.stored_iso(row.called_at),
+            "position": position,
+            "wait": wait.as_json() if wait else None,
+            "counter": row.counter_id,
+            "counter_name": self.counter_name(row.counter_id),
+            "code": url,
+            "status_url": url,
+            "allowed_actions": list(ALLOWED_ACTIONS[TicketStatus(row.status)]),
+        }
+
+    def summary(self, row: TicketRow) -> dict[str, Any]:
+        """The ticket as events carry it: no code, nothing a passer-by could use."""
+        return {
+            "id": row.id,
+            "number": row.number,
+            "service": row.service_id,
+            "language": row.language,
+            "status": row.status,
+            "counter": row.counter_id,
+            "counter_name": self.counter_name(row.counter_id),
+            "called_at": self.stored_iso(row.called_at),
+            "issued_at": self.stored_iso(row.issued_at),
+            "allowed_actions": list(ALLOWED_ACTIONS[TicketStatus(row.status)]),
+        }
+
+    @staticmethod
+    def phone_status(ticket: dict[str, Any]) -> dict[str, Any]:
+        """What the phone page may show of a ticket: nothing but number, status, place, wait and counter."""
+        keys = ("number", "status", "position", "wait", "counter", "counter_name", "language", "service_names")
+        return {key: ticket[key] for key in keys}
+
+    def call(self, row: TicketRow) -> dict[str, Any]:
+        """One call on the waiting-room board."""
+        return {
+            "number": row.number,
+            "counter": row.counter_id,
+            "counter_name": self.counter_name(row.counter_id),
+            "service": row.service_id,
+            "language": row.language,
+            "status": row.status,
+            "called_at": self.stored_iso(row.called_at),
+        }
+
+    def counter(self, counter: Counter, snap: DaySnapshot, current: TicketRow | None) -> dict[str, Any]:
+        """A counter with the ticket it serves now (called or serving, so no place to compute)."""
+        return {
+            "id": counter.id,
+            "name": counter.name,
+            "services": list(counter.services),
+            "open": counter.id in snap.open_counters,
+            "current": self.ticket(current, snap) if current else None,
+        }
+
+    def device_status(
+        self, name: str, role: str, status: str, detail: str, reported_at: datetime | None
+    ) -> dict[str, Any]:
+        return {
+            "device": name,
+            "role": role,
+            "status": status,
+            "detail": detail,
+            "reported_at": self.stored_iso(reported_at),
+        }
