@@ -1,7 +1,8 @@
 """The Kivy App: wires the live feed, the board, the announcer and the screen together.
 
-Network and sound run in their own threads; everything that touches the board or a widget runs
-on the Kivy thread, woken by a Clock trigger that the feed fires for each item it receives.
+Network and sound run in their own threads (the feed in the lane "events" of the app's `Lanes`);
+everything that touches the board or a widget runs on the Kivy thread, which the feed's batches
+reach through the app's `UiThread` (`wartemarke.ui_thread`, emptied by Kivy's Clock).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from display.config import DisplayConfig
 from display.live_feed import LiveFeed
 from display.session import DisplaySession
 from display.sound import open_speaker
+from wartemarke.kivy_shell.clock import ui_thread_on_clock
+from wartemarke.ui_thread import Lanes
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ class DisplayApp(App):
         self.display_config = config
         self.token = token
         self.session: DisplaySession | None = None
+        self.lanes = Lanes(ui_thread_on_clock(), "display")
         self.feed: LiveFeed | None = None
         self.announcer: Announcer | None = None
 
@@ -47,18 +51,15 @@ class DisplayApp(App):
         self.announcer = Announcer(speaker, ticket_language=config.sound.ticket_language)
         self.session = DisplaySession(config, screen, self.announcer)
         client = QueueClient(config.server.url, self.token)
-        wake = Clock.create_trigger(lambda _dt: self._pump())
-        self.feed = LiveFeed(client, notify=wake)
+        self.feed = LiveFeed(client, self.lanes, self.session.pump)
         self.feed.start()
         Clock.schedule_interval(lambda _dt: self.session.tick(), 1.0)
         self.session.tick(force=True)
         return screen
 
-    def _pump(self) -> None:
-        self.session.pump(self.feed.drain())
-
     def on_stop(self) -> None:
         if self.feed is not None:
-            self.feed.close(timeout=2)
+            self.feed.close()
+        self.lanes.stop()
         if self.announcer is not None:
             self.announcer.close(timeout=15)  # let the call-out being spoken finish

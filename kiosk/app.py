@@ -1,4 +1,4 @@
-"""Wiring: the controller, the real client and printer, background threads, and the Kivy screens.
+"""Wiring: the controller, the real client and printer, background lanes, and the Kivy screens.
 
 `KioskRuntime` builds everything for one kiosk without needing `App.run()`, so tests can render the
 kiosk into a shared window; `KioskApp` is the thin Kivy App that `wartemarke kiosk` runs.
@@ -9,18 +9,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from types import EllipsisType
 
 from kivy.app import App
 
-from kiosk.clock_bridge import ClockScheduler, ThreadRunner
+from client import QueueClient
+from client.live_events import LiveEvents
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.deferred_printer import DeferredPrinter
-from kiosk.event_feed import EventFeed
 from kiosk.ports import QueueApi, TicketPrinter
 from kiosk.qr_texture import prepare_qr
 from kiosk.screens import KioskRoot, load_layout
+from wartemarke.kivy_shell.clock import ClockTimers, ui_thread_on_clock
+from wartemarke.ui_thread import Lanes
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,6 @@ class KioskRuntime:
         events: bool = True,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        from client import QueueClient
-
         self.config = config
         self.token = token
         self.api = api or QueueClient(config.server.url, token)
@@ -55,13 +56,14 @@ class KioskRuntime:
         if printer is ...:
             printer = DeferredPrinter(config.printer.url, config.printer.profile)
         self.printer = printer
-        self.runner = ThreadRunner()
+        self.ui = ui_thread_on_clock()
+        self.runner = Lanes(self.ui, "kiosk")
         self.controller = KioskController(
             api=self.api,
             probe=self.probe,
             printer=printer,
             runner=self.runner,
-            scheduler=ClockScheduler(),
+            scheduler=ClockTimers(),
             settings=config.kiosk,
             prepare_ticket=prepare_qr,
             **({"now": now} if now else {}),
@@ -69,17 +71,27 @@ class KioskRuntime:
         load_layout()
         self.root = KioskRoot(self.controller)
         self.controller.on_view = self.root.show
-        self.feed = EventFeed(config.server.url, token, self.controller.on_event) if events else None
+        # Remaining slots and waits, live; the controller's refresh every few seconds is the fallback.
+        self.events = (
+            LiveEvents(
+                self.runner,
+                config.server.url,
+                token,
+                on_event=lambda event: self.ui.call_soon(partial(self.controller.on_event, event)),
+            )
+            if events
+            else None
+        )
 
     def start(self) -> None:
         self.controller.start()
-        if self.feed is not None:
-            self.feed.start()
+        if self.events is not None:
+            self.events.start()
 
     def stop(self) -> None:
         self.controller.stop()
-        if self.feed is not None:
-            self.feed.close()
+        if self.events is not None:
+            self.events.close()
         self.runner.stop()
         if self.printer is not None:
             try:

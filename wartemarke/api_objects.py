@@ -177,4 +177,3 @@ def event_payload(name: str, data: Any) -> ApiObject | None:
     """The typed object of an event's data; None for an event name this version does not know."""
     payload_type = EVENT_PAYLOADS.get(name)
     return None if payload_type is None else payload_type.model_validate(data)
-

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from display_fakes import T0, FakeClock, board_call, called, service
+from display_fakes import T0, FakeClock, board_call, called, service, snapshot
 
 pytestmark = pytest.mark.kivy
 
@@ -55,9 +55,9 @@ def session_for(language: str, clock: FakeClock):
     screen = BoardScreen(history=config.board.history)
     session = DisplaySession(config, screen, None, now=clock)
     session.board.load_snapshot(
-        {
-            "calls": [board_call(f"A{i:03d}", str(i % 5 + 1), T0 + timedelta(seconds=i)) for i in range(8)],
-            "services": [
+        snapshot(
+            calls=[board_call(f"A{i:03d}", str(i % 5 + 1), T0 + timedelta(seconds=i)) for i in range(8)],
+            services=[
                 service("notfall", waiting=9, remaining=63, wait={"low_min": 20, "high_min": 35}),
                 service(
                     "aufenthalt",
@@ -74,7 +74,7 @@ def session_for(language: str, clock: FakeClock):
                     names={"de": "Einbürgerung", "uk": "Натуралізація", "ar": "التجنس"},
                 ),
             ],
-        }
+        )
     )
     return session, screen
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from display_fakes import T0, FakeClock, called, service
+from display_fakes import T0, FakeClock, called, service, snapshot
 
 from display.board import Board
 from display.board_view import cycling_language, duration_text, view_board
@@ -17,9 +17,9 @@ from wartemarke.rtl import shape
 def board_with_services(clock: FakeClock) -> Board:
     board = Board(now=clock)
     board.load_snapshot(
-        {
-            "calls": [],
-            "services": [
+        snapshot(
+            calls=[],
+            services=[
                 service("notfall", waiting=9, remaining=63, wait={"low_min": 20, "high_min": 35}),
                 service("ukraine", waiting=0, remaining=None, wait=None, names={"de": "Ukraine", "uk": "Україна"}),
                 service(
@@ -30,7 +30,7 @@ def board_with_services(clock: FakeClock) -> Board:
                     names={"de": "Einbürgerung"},
                 ),
             ],
-        }
+        )
     )
     return board
 
