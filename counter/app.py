@@ -14,20 +14,21 @@ import threading
 from functools import partial
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
 from client import QueueClient
 from client.live_events import LiveEvents
 from counter.config import CounterConfig
-from counter.controller import CounterController, CounterView
+from counter.controller import CounterController
 from counter.keyboard_wedge import KeyboardWedge
 from counter.screen import CounterScreen
 from counter.serial_scanner import SerialScanner
 from counter.shortcuts import KeyRouter
+from counter.views import CounterView
 from wartemarke.i18n import gettext_for
 from wartemarke.kivy_shell.clock import ui_thread_on_clock
+from wartemarke.kivy_shell.device_app import DeviceApp
 from wartemarke.ui_thread import Lanes
 
 log = logging.getLogger(__name__)
@@ -38,13 +39,12 @@ RETRY_SECONDS = 3.0
 LANE = "counter"
 
 
-class CounterApp(App):
+class CounterApp(DeviceApp):
     title = "Wartemarke – Counter"
 
     def __init__(self, config: CounterConfig, token: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.settings = config
-        self.token = token
+        super().__init__(config, token, **kwargs)
+        self.device_config: CounterConfig = config
         self._ = gettext_for("counter", config.counter.language)
         self.client = QueueClient(config.server.url, token, timeout=3.0, retries=1)
         self.controller = CounterController(
@@ -78,12 +78,9 @@ class CounterApp(App):
 
     # ------------------------------------------------------------------ Kivy lifecycle
 
-    def load_kv(self, filename: str | None = None) -> None:
-        """Nothing: Kivy would load counter.kv again by the app's name; the screen loads it once."""
-
     def build(self) -> CounterScreen:
-        language = self.settings.counter.language
-        self.screen = CounterScreen(language, self._, self.settings.shortcuts.model_dump())
+        language = self.device_config.counter.language
+        self.screen = CounterScreen(language, self._, self.device_config.shortcuts.model_dump())
         self.screen.bind(
             on_action=lambda _s, action, service=None: self.submit(self.controller.perform, action, service),
             on_call_scanned=lambda _s: self.submit(self.controller.call_scanned),
@@ -94,7 +91,7 @@ class CounterApp(App):
         self.screen.render(self.view)
         self.submit(self.controller.sign_in)
         self.events.start()
-        if self.settings.scanner.kind == "serial":
+        if self.device_config.scanner.kind == "serial":
             self._start_serial_scanner()
         self._ticker = Clock.schedule_interval(self._every_few_seconds, RETRY_SECONDS)
         return self.screen
@@ -179,7 +176,7 @@ class CounterApp(App):
         self._show(self.view)
 
     def _start_serial_scanner(self) -> None:
-        scanner_settings = self.settings.scanner
+        scanner_settings = self.device_config.scanner
         assert scanner_settings.port is not None
 
         # Say "not connected" before the reader starts: it may connect at once, and its "ready"

@@ -11,7 +11,6 @@ lane of its `Lanes` (so steps never overlap) and draws every `view()` it hands o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
@@ -28,6 +27,7 @@ from client.errors import (
 )
 from counter.config import ACTIONS
 from counter.ticket_card import TicketCard, concern_name, ticket_card
+from counter.views import CounterView, Notice, WaitingRow
 from wartemarke.api_objects import Counter, Service, Ticket, TicketAction, TicketSummary
 
 Translate = Callable[[str], str]
@@ -71,36 +71,6 @@ class CounterClient(Protocol):
     def cancel(self, ticket_id: str) -> Ticket: ...
     def transfer(self, ticket_id: str, service: str) -> Ticket: ...
     def scan(self, code: str, counter: str) -> Ticket: ...
-
-
-@dataclass(frozen=True)
-class Notice:
-    kind: Literal["info", "error"]
-    text: str
-
-
-@dataclass(frozen=True)
-class WaitingRow:
-    service: str
-    concern: str
-    waiting: int
-
-
-@dataclass(frozen=True)
-class CounterView:
-    """Everything the screen shows, already translated."""
-
-    phase: Literal["signing_in", "picking", "serving"]
-    counter_name: str
-    current: TicketCard | None
-    waiting: tuple[WaitingRow, ...]
-    enabled: frozenset[str]
-    notice: Notice | None
-    offline: bool
-    scanned: TicketCard | None
-    can_call_scanned: bool
-    counters: tuple[tuple[str, str], ...] = ()
-    transfer_targets: tuple[tuple[str, str], ...] = ()
 
 
 class CounterController:

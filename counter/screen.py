@@ -19,8 +19,8 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 
 from counter.config import ACTIONS
-from counter.controller import CounterView
 from counter.label_text import LATIN, font_for, markup, register_fonts
+from counter.views import CounterView
 from wartemarke.i18n import is_rtl
 
 KV_FILE = Path(__file__).with_name("counter.kv")

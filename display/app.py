@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from kivy.app import App
 from kivy.clock import Clock
 
 from client import QueueClient
@@ -20,29 +19,25 @@ from display.live_feed import LiveFeed
 from display.session import DisplaySession
 from display.sound import open_speaker
 from wartemarke.kivy_shell.clock import ui_thread_on_clock
+from wartemarke.kivy_shell.device_app import DeviceApp
 from wartemarke.ui_thread import Lanes
 
 log = logging.getLogger(__name__)
 
 
-class DisplayApp(App):
+class DisplayApp(DeviceApp):
     title = "Wartemarke – Anzeige"
 
     def __init__(self, config: DisplayConfig, token: str, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.display_config = config
-        self.token = token
+        super().__init__(config, token, **kwargs)
+        self.device_config: DisplayConfig = config
         self.session: DisplaySession | None = None
         self.lanes = Lanes(ui_thread_on_clock(), "display")
         self.feed: LiveFeed | None = None
         self.announcer: Announcer | None = None
 
-    def load_kv(self, filename: str | None = None) -> bool:
-        """No automatic `display.kv`: board_screen loads it once, for the tests' shared process too."""
-        return False
-
     def build(self) -> BoardScreen:
-        config = self.display_config
+        config = self.device_config
         screen = BoardScreen(history=config.board.history)
         speaker, sound_note = open_speaker(
             enabled=config.sound.enabled, voice=config.sound.voice, rate=config.sound.rate
