@@ -15,12 +15,10 @@ from babel.dates import format_date
 
 from display.board import Board, Call
 from display.counter_label import counter_label
-from wartemarke import ASSETS
 from wartemarke.api_objects import Service, Wait
+from wartemarke.fonts import font_for_language
 from wartemarke.i18n import gettext_for, is_rtl
 from wartemarke.rtl import shape
-
-FONTS = ASSETS / "fonts"
 
 
 @dataclass(frozen=True)
@@ -42,9 +40,8 @@ class ServiceLine:
 class BoardView:
     language: str
     rtl: bool
-    #: Font files for the translated labels (numbers always use the Latin font).
+    #: The font family of the translated labels (numbers always use the Latin one).
     font: str
-    font_bold: str
     now_calling: str
     counter: str
     earlier: str
@@ -63,11 +60,6 @@ class BoardView:
 def cycling_language(languages: Sequence[str], seconds: float, elapsed: float) -> str:
     """The language the static labels show `elapsed` seconds after start."""
     return languages[int(elapsed // seconds) % len(languages)]
-
-
-def label_fonts(language: str) -> tuple[str, str]:
-    family = "NotoSansArabic" if is_rtl(language) else "NotoSans"
-    return str(FONTS / f"{family}-Regular.ttf"), str(FONTS / f"{family}-Bold.ttf")
 
 
 def duration_text(span: timedelta) -> str:
@@ -101,7 +93,6 @@ def slots_text(service: Service, language: str) -> str:
 def view_board(board: Board, *, language: str, now: datetime, notice: str | dict[str, str] = "") -> BoardView:
     """The screen's content for `language` at `now` (an aware time in the site's zone)."""
     _ = gettext_for("display", language)
-    font, font_bold = label_fonts(language)
     calls = board.calls
 
     def line(call: Call) -> CallLine:
@@ -117,8 +108,7 @@ def view_board(board: Board, *, language: str, now: datetime, notice: str | dict
     return BoardView(
         language=language,
         rtl=is_rtl(language),
-        font=font,
-        font_bold=font_bold,
+        font=font_for_language(language),
         now_calling=shape(_("Now calling")),
         counter=shape(_("Counter")),
         earlier=shape(_("Earlier calls")),

@@ -94,7 +94,7 @@ def glyph_height(screenshot: Path, label, background: tuple[int, int, int]) -> i
 @pytest.mark.parametrize("orientation", ["landscape", "portrait"])
 @pytest.mark.parametrize("language", ["de", "uk", "ar"])
 def test_board_with_a_fresh_call(window, language, orientation):
-    from display import palette
+    from display.palette import PALETTE
 
     window.size = SIZES[orientation]
     clock = FakeClock(T0 + timedelta(minutes=10))
@@ -111,7 +111,7 @@ def test_board_with_a_fresh_call(window, language, orientation):
         SHOTS.mkdir(parents=True, exist_ok=True)
         shot = SHOTS / f"board-{orientation}-{language}.png"
         screen.export_to_png(str(shot))
-        amber = tuple(round(c * 255) for c in palette.HIGHLIGHT)
+        amber = tuple(round(c * 255) for c in PALETTE.highlight[:3])
         height = glyph_height(shot, ids.current_number, amber)
         assert height >= window.height / 8
         if language == "ar":
