@@ -90,9 +90,11 @@ class CounterController:
     ) -> None:
         self._client = client
         self._ = translate
-        self.language = language
-        self.counter_id = counter_id
         self._now = now
+        #: The clerk's language: concern names on the ticket cards are given in it.
+        self.language = language
+        #: The counter this desk is; None until the clerk has picked one.
+        self.counter_id: str | None = counter_id
         self.on_change = on_change
         self.phase: Literal["signing_in", "picking", "serving"] = "signing_in"
         self.counter_name = ""

@@ -43,6 +43,7 @@ class DisplaySession:
     ) -> None:
         self.config = config
         self.screen = screen
+        #: None: a silent board (it still shows and highlights every call).
         self.announcer = announcer
         self._now = now
         self._monotonic = monotonic

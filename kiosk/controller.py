@@ -118,7 +118,9 @@ class KioskController:
         prepare_ticket: Callable[[Ticket], None] = lambda ticket: None,
     ) -> None:
         self.api = api
+        #: Asked every second whether the server answers; a client with a short timeout in the app.
         self.probe = probe or api
+        #: None: no printer, every ticket is shown on screen for a photo.
         self.printer = printer
         self.runner = runner
         self.scheduler = scheduler
