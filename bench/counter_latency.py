@@ -6,7 +6,7 @@ Starts a real `wartemarke server` (config/demo-site.toml, fresh SQLite file, hig
 limit so the set-up can draw enough tickets), then measures:
 
 - scan: code bytes written to a pseudo-terminal -> SerialScanner -> controller.scan (POST /scan)
-  -> the ticket card (`view()`) -> Clock.schedule_once -> the Kivy frame (offscreen, software GL)
+  -> the ticket card (`view()`) -> the UiThread on Kivy's Clock -> the Kivy frame (offscreen, software GL)
   that shows the ticket's number.
 - call next: controller.perform("call_next") until a display's EventStream (display token, its own
   connection) receives the matching `ticket.called` event — what a waiting room sees. Also when the

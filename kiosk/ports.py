@@ -2,7 +2,7 @@
 
 The controller is tested with fakes of these; the app passes the real `client.QueueClient`,
 a `printer` object, the shared `wartemarke.ui_thread.Lanes` as its `Runner` and a Scheduler on
-Kivy's Clock (`kiosk.clock_timers`).
+Kivy's Clock (`wartemarke.kivy_shell.clock.ClockTimers`).
 """
 
 from __future__ import annotations
