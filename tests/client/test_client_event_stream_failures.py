@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import queue
-import threading
 
 import pytest
 from client_stub_server import event_stream, json_reply
+from stream_reader import StreamReader
 
-from client import Event, EventStream
+from client import EventStream
 from client.backoff import Backoff
 from client.errors import Forbidden, Unauthorized
 from wartemarke.api_objects import Service, TicketSummary
-
-WAIT = 10.0  # seconds before a test gives up on something that should happen at once
 
 
 def sse(event_id: int, name: str, data: dict) -> bytes:
@@ -34,38 +31,6 @@ def summary(number: str, **fields: object) -> dict:
     }
 
 
-class StreamRunner:
-    """Runs `stream.events()` in a daemon thread, as the apps do, and collects what comes out."""
-
-    def __init__(self, stream: EventStream) -> None:
-        self.stream = stream
-        self.events: queue.Queue[Event] = queue.Queue()
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            for event in self.stream.events():
-                self.events.put(event)
-        except BaseException as exc:  # handed to the test
-            self.error = exc
-
-    def take(self, count: int) -> list[Event]:
-        return [self.events.get(timeout=WAIT) for _ in range(count)]
-
-    def stop(self) -> None:
-        self.stream.close()
-        self.thread.join(WAIT)
-        assert not self.thread.is_alive(), "close() did not end events()"
-
-
-def make_stream(url: str, states: list[bool] | None = None, **options: object) -> EventStream:
-    options = {"backoff": Backoff(initial=0.01, maximum=0.05), **options}
-    on_state = states.append if states is not None else None
-    return EventStream(url, "display-token", on_state=on_state, **options)
-
-
 def test_events_cut_into_small_pieces_arrive_whole(stub) -> None:
     payload = (
         b": hello\n\n"
@@ -74,7 +39,7 @@ def test_events_cut_into_small_pieces_arrive_whole(stub) -> None:
     )
     pieces = [payload[i : i + 5] for i in range(0, len(payload), 5)]
     stub.reply(event_stream(*pieces, then="silent"))
-    runner = StreamRunner(make_stream(stub.url))
+    runner = StreamReader(stub.url)
     first, second = runner.take(2)
     runner.stop()
     assert (first.id, first.name, first.payload) == (1, "ticket.issued", TicketSummary(**summary("A001")))
@@ -88,17 +53,16 @@ def test_events_cut_into_small_pieces_arrive_whole(stub) -> None:
 
 
 def test_a_silent_connection_is_replaced_and_resumes_after_the_last_event(stub) -> None:
-    states: list[bool] = []
     stub.reply(
         event_stream(sse(41, "ticket.called", summary("N041")), then="silent"),
         event_stream(sse(42, "ticket.called", summary("N042")), then="silent"),
     )
-    runner = StreamRunner(make_stream(stub.url, states, silence_timeout=0.3))
+    runner = StreamReader(stub.url, silence_timeout=0.3)
     events = runner.take(2)
     runner.stop()
     assert [event.id for event in events] == [41, 42]
     assert stub.requests[1].headers["Last-Event-ID"] == "41"
-    assert states == [True, False, True, False]
+    assert runner.states == [True, False, True, False]
     assert runner.stream.last_event_id == 42
 
 
@@ -108,7 +72,7 @@ def test_an_id_without_data_sets_the_position_to_resume_from(stub) -> None:
         event_stream(b": connected\n\nid: 77\n\n", then="end"),
         event_stream(sse(78, "ticket.issued", summary("N078")), then="silent"),
     )
-    runner = StreamRunner(make_stream(stub.url))
+    runner = StreamReader(stub.url)
     (event,) = runner.take(1)
     runner.stop()
     assert event.id == 78
@@ -120,7 +84,7 @@ def test_comments_keep_a_quiet_connection_alive(stub) -> None:
     pings = [piece for _ in range(6) for piece in (0.1, b": ping\n\n")]
     service = {"id": "notfall", "prefix": "N", "names": {"de": "Notfall"}, "open": True}
     stub.reply(event_stream(*pings, sse(1, "service.updated", service), then="silent"))
-    runner = StreamRunner(make_stream(stub.url, silence_timeout=0.4))
+    runner = StreamReader(stub.url, silence_timeout=0.4)
     (event,) = runner.take(1)
     runner.stop()
     assert event.name == "service.updated" and event.payload == Service(**service)
@@ -129,33 +93,31 @@ def test_comments_keep_a_quiet_connection_alive(stub) -> None:
 
 def test_a_stream_started_from_a_stored_id_asks_for_what_came_after(stub) -> None:
     stub.reply(event_stream(sse(101, "ticket.issued", summary("U012")), then="silent"))
-    stream = EventStream(stub.url, "t", last_event_id=100)
-    runner = StreamRunner(stream)
+    runner = StreamReader(stub.url, "t", last_event_id=100)
     runner.take(1)
     runner.stop()
     assert stub.requests[0].headers["Last-Event-ID"] == "100"
 
 
 def test_an_ended_stream_and_a_503_are_followed_by_reconnects(stub) -> None:
-    states: list[bool] = []
     stub.reply(
         event_stream(sse(1, "ticket.issued", summary("E001"))),  # then the server hangs up
         json_reply(503, {"error": "unavailable", "message": "restarting"}),
         event_stream(sse(2, "ticket.issued", summary("E002")), then="silent"),
     )
-    runner = StreamRunner(make_stream(stub.url, states))
+    runner = StreamReader(stub.url)
     events = runner.take(2)
     runner.stop()
     assert [event.payload.number for event in events] == ["E001", "E002"]
     assert [request.headers.get("Last-Event-ID") for request in stub.requests] == [None, "1", "1"]
-    assert states == [True, False, True, False]
+    assert runner.states == [True, False, True, False]
 
 
 @pytest.mark.parametrize(("status", "error_type"), [(401, Unauthorized), (403, Forbidden)])
 def test_a_rejected_token_is_raised_not_retried_forever(stub, status, error_type) -> None:
     states: list[bool] = []
     stub.reply(json_reply(status, {"error": error_type.__name__.lower(), "message": "Token rejected."}))
-    stream = make_stream(stub.url, states)
+    stream = EventStream(stub.url, "display-token", on_state=states.append)
     with pytest.raises(error_type, match="Token rejected"):
         next(stream.events())
     assert len(stub.requests) == 1
@@ -175,7 +137,7 @@ def test_malformed_events_are_skipped_without_ending_the_stream(stub, caplog) ->
             then="silent",
         )
     )
-    runner = StreamRunner(make_stream(stub.url))
+    runner = StreamReader(stub.url)
     (event,) = runner.take(1)
     runner.stop()
     assert (event.id, event.payload.number) == (7, "A007")
@@ -187,23 +149,17 @@ def test_malformed_events_are_skipped_without_ending_the_stream(stub, caplog) ->
 
 def test_close_from_another_thread_ends_a_blocked_read(stub) -> None:
     # Default silence timeout (35 s): only close() can end this read in time.
-    states: list[bool] = []
     stub.reply(event_stream(sse(1, "ticket.issued", summary("N001")), then="silent"))
-    runner = StreamRunner(make_stream(stub.url, states))
+    runner = StreamReader(stub.url)
     runner.take(1)
     runner.stop()
     assert runner.error is None
-    assert states == [True, False]
+    assert runner.states == [True, False]
     assert not runner.stream.connected
 
 
 def test_close_during_backoff_ends_the_stream(closed_port_url) -> None:
-    states: list[bool] = []
-    stream = make_stream(closed_port_url, states, backoff=Backoff(initial=30.0, maximum=30.0))
-    runner = StreamRunner(stream)
-    for _ in range(1000):  # wait for the first (refused) attempt
-        if states:
-            break
-        runner.thread.join(0.01)
+    runner = StreamReader(closed_port_url, backoff=Backoff(initial=30.0, maximum=30.0))
+    assert runner.next_state() is False  # the first (refused) attempt; now it waits 15-30 s
     runner.stop()
-    assert states == [False]
+    assert runner.states == [False]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import queue
-import threading
 from pathlib import Path
 
 import pytest
 from client_stub_server import forward
+from stream_reader import StreamReader
 
-from client import Event, EventStream, QueueClient
+from client import EventStream, QueueClient
 from client.backoff import Backoff
 from client.errors import (
     ApiError,
@@ -137,50 +136,17 @@ def test_an_issue_whose_answer_is_lost_is_retried_into_the_same_ticket(live_serv
     assert staff.ticket(ticket.id).number == ticket.number == "N001"
 
 
-class Listener:
-    """An EventStream in a daemon thread, as the display runs it."""
-
-    def __init__(self, server, **options: object) -> None:
-        self.events: queue.Queue[Event] = queue.Queue()
-        self.states: queue.Queue[bool] = queue.Queue()
-        self.error: BaseException | None = None
-        self.stream = EventStream(
-            server.url,
-            server.tokens["display"],
-            on_state=self.states.put,
-            backoff=Backoff(initial=0.05, maximum=0.5),
-            **options,
-        )
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            for event in self.stream.events():
-                self.events.put(event)
-        except BaseException as exc:
-            self.error = exc
-            self.states.put(False)
-
-    def next_state(self) -> bool:
-        return self.states.get(timeout=WAIT)
-
-    def next_named(self, name: str) -> Event:
-        while True:
-            event = self.events.get(timeout=WAIT)
-            if event.name == name:
-                return event
-
-    def close(self) -> None:
-        self.stream.close()
-        self.thread.join(WAIT)
-        assert not self.thread.is_alive()
+def display_listener(server, **options: object) -> StreamReader:
+    """The event stream as a display reads it, reconnecting quickly."""
+    return StreamReader(
+        server.url, server.tokens["display"], wait=WAIT, backoff=Backoff(initial=0.05, maximum=0.5), **options
+    )
 
 
 def test_the_stream_resumes_after_a_restart_without_missing_what_happened_meanwhile(server_factory) -> None:
     server = server_factory()
     kiosk, staff, _ = clients(server)
-    listener = Listener(server)
+    listener = display_listener(server)
     assert listener.next_state() is True
 
     first = kiosk.issue_ticket("notfall", "de")
@@ -204,16 +170,16 @@ def test_the_stream_resumes_after_a_restart_without_missing_what_happened_meanwh
 
     after = kiosk.issue_ticket("aufenthalt", "ru")
     assert listener.next_named("ticket.issued").payload.number == after.number
-    listener.close()
+    listener.stop()
     assert listener.error is None
 
 
 def test_a_stream_resumes_from_a_stored_event_id(live_server) -> None:
     kiosk, _, _ = clients(live_server)
     numbers = [kiosk.issue_ticket("einbuergerung", "en").number for _ in range(3)]
-    listener = Listener(live_server, last_event_id=0)
+    listener = display_listener(live_server, last_event_id=0)
     replayed = [listener.next_named("ticket.issued").payload.number for _ in range(3)]
-    listener.close()
+    listener.stop()
     assert replayed == numbers
 
 
