@@ -167,7 +167,7 @@ def bench_recovery(server: Server, restarts: int) -> list[str]:
     def listen() -> None:
         for event in stream.events():
             if event.name == "ticket.issued":
-                numbers.put(event.data["number"])
+                numbers.put(event.payload.number)
 
     threading.Thread(target=listen, daemon=True).start()
     assert states.get(timeout=30)[0] is True
@@ -178,7 +178,7 @@ def bench_recovery(server: Server, restarts: int) -> list[str]:
         # A ticket issued while the stream's server is down, through a second process on the same database.
         other = Server(server.workdir, shares_db_with=server)
         other.start()
-        during = QueueClient(other.url, server.tokens["kiosk"]).issue_ticket("notfall", "de")["number"]
+        during = QueueClient(other.url, server.tokens["kiosk"]).issue_ticket("notfall", "de").number
         other.stop()
         healthy_at = server.start()
         up, connected_at = states.get(timeout=60)

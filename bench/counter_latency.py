@@ -6,7 +6,7 @@ Starts a real `wartemarke server` (config/demo-site.toml, fresh SQLite file, hig
 limit so the set-up can draw enough tickets), then measures:
 
 - scan: code bytes written to a pseudo-terminal -> SerialScanner -> controller.scan (POST /scan)
-  -> the ticket card (`view()`) -> Clock.schedule_once -> the Kivy frame (offscreen, software GL)
+  -> the ticket card (`view()`) -> the UiThread on Kivy's Clock -> the Kivy frame (offscreen, software GL)
   that shows the ticket's number.
 - call next: controller.perform("call_next") until a display's EventStream (display token, its own
   connection) receives the matching `ticket.called` event — what a waiting room sees. Also when the
@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import tty
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,20 +71,21 @@ def bench_scan(controller: CounterController, tickets: list[dict]) -> tuple[list
     """Scan each ticket through a serial scanner on a pty, as the app wires it.
 
     Returns (code written -> controller has the card, code written -> Kivy has drawn the frame
-    showing the ticket's number). The scanner thread calls the controller, which asks Kivy to
-    redraw through Clock.schedule_once, exactly like the app.
+    showing the ticket's number). The scanner thread calls the controller, whose view is handed to
+    the UI thread (a `UiThread` emptied by Kivy's Clock) and drawn there, exactly like the app.
     """
     from kivy.base import EventLoop
-    from kivy.clock import Clock
     from kivy.core.window import Window
 
     from counter.screen import CounterScreen
+    from wartemarke.kivy_shell.clock import ui_thread_on_clock
 
     screen = CounterScreen("de", lambda s: s, {"call_next": "f2"})
     Window.size = (1280, 800)
     Window.add_widget(screen)
     EventLoop.ensure_window()
-    controller.on_change = lambda: Clock.schedule_once(lambda _dt: screen.render(controller.view()))
+    ui = ui_thread_on_clock()
+    controller.on_change = lambda: ui.call_soon(partial(screen.render, controller.view()))
     master, slave = os.openpty()
     tty.setraw(master)
     tty.setraw(slave)
@@ -103,8 +105,8 @@ def bench_scan(controller: CounterController, tickets: list[dict]) -> tuple[list
             EventLoop.idle()
         for number, ticket in enumerate(tickets):
             start = time.perf_counter()
-            os.write(master, ticket["code"].encode() + b"\r\n")
-            while screen.ids.scanned_number.text != ticket["number"]:
+            os.write(master, ticket.code.encode() + b"\r\n")
+            while screen.ids.scanned_number.text != ticket.number:
                 EventLoop.idle()
             EventLoop.idle()  # the frame that shows it
             drawn = time.perf_counter() - start
@@ -129,7 +131,7 @@ def bench_call_next(server: LiveServer, controller: CounterController, rounds: i
     def follow() -> None:
         for event in stream.events():
             if event.name == "ticket.called":
-                called.put((event.data["id"], time.perf_counter()))
+                called.put((event.payload.id, time.perf_counter()))
 
     threading.Thread(target=follow, daemon=True).start()
     connected.wait(10)
@@ -142,7 +144,7 @@ def bench_call_next(server: LiveServer, controller: CounterController, rounds: i
             start = time.perf_counter()
             controller.perform("call_next")
             on_counter.append(shown_at[0] - start)  # first redraw request: the number is on screen
-            ticket_id = controller.current["id"]
+            ticket_id = controller.current.id
             while True:
                 event_id, at = called.get(timeout=10)
                 if event_id == ticket_id:

@@ -1,7 +1,7 @@
 """Call → board updated, through the real display code path, with 1 and with 200 displays connected.
 
 A real server (subprocess, SQLite) on a free port; one measured display in this process exactly as
-the app runs it — EventStream → LiveFeed → Clock trigger → DisplaySession.pump → Board → BoardView →
+the app runs it — EventStream → LiveFeed → UiThread on Kivy's Clock → DisplaySession.pump → Board → BoardView →
 BoardScreen labels → the next frame drawn (Kivy offscreen window, 60 fps main loop driven here);
 the other 199 displays are SSE connections read by a second process (raw sockets, one thread:
 the server must feed all 200 streams; their parsing would happen on 199 other machines). Timings per call:
@@ -89,7 +89,6 @@ def start_server(tmp: Path):
 
 def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
     from kivy.base import EventLoop
-    from kivy.clock import Clock
     from kivy.core.window import Window
 
     from client import Event, QueueClient
@@ -97,6 +96,8 @@ def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
     from display.config import DisplayConfig
     from display.live_feed import LiveFeed
     from display.session import DisplaySession
+    from wartemarke.kivy_shell.clock import ui_thread_on_clock
+    from wartemarke.ui_thread import Lanes
 
     readers = None
     if displays > 1:
@@ -122,14 +123,12 @@ def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
     session = DisplaySession(config, screen, None)
     pump_ms: list[float] = []
 
-    def pump(_dt: float) -> None:
+    def pump(items) -> None:
         started = time.perf_counter()
-        items = feed.drain()
         session.pump(items)
         if any(isinstance(item, Event) and item.name == "ticket.called" for item in items):
             pump_ms.append((time.perf_counter() - started) * 1000)
 
-    wake = Clock.create_trigger(pump)
     arrived: dict[str, float] = {}
 
     class TimedFeed(LiveFeed):
@@ -137,10 +136,11 @@ def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
 
         def _put(self, item) -> None:
             if isinstance(item, Event) and item.name == "ticket.called":
-                arrived[item.data["number"]] = time.perf_counter()
+                arrived[item.payload.number] = time.perf_counter()
             super()._put(item)
 
-    feed = TimedFeed(QueueClient(server.url, server.tokens["display"]), notify=wake)
+    lanes = Lanes(ui_thread_on_clock(), "display")
+    feed = TimedFeed(QueueClient(server.url, server.tokens["display"]), lanes, pump)
     feed.start()
     while not session.board.connected:
         EventLoop.idle()
@@ -157,9 +157,9 @@ def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
                 ticket = staff.call_next(("2", "3")[i % 2])
                 if ticket is None:
                     raise RuntimeError("nobody left to call")
-                pending["number"] = ticket["number"]
+                pending["number"] = ticket.number
                 if not done.wait(10):
-                    print(f"  call {ticket['number']} not shown within 10 s", flush=True)
+                    print(f"  call {ticket.number} not shown within 10 s", flush=True)
                 time.sleep(0.05)  # a little air between calls, as at a real counter (calls are seconds apart)
         finally:
             pending["finished"] = True
@@ -177,6 +177,7 @@ def measure(server, calls: int, displays: int) -> dict[str, list[float]]:
             pending.pop("number")
             done.set()
     feed.close()
+    lanes.stop()
     Window.remove_widget(screen)
     if readers:
         readers.stdin.write("quit\n")

@@ -60,6 +60,7 @@ def main() -> None:
     from display.board_screen import BoardScreen
     from display.config import DisplayConfig
     from display.session import DisplaySession
+    from wartemarke.api_objects import Service, TicketSummary
 
     Window.size = (1920, 1080)
     config = DisplayConfig.model_validate(
@@ -71,18 +72,20 @@ def main() -> None:
     session = DisplaySession(config, screen, announcer)
     services = ["notfall", "aufenthalt", "einbuergerung", "ukraine"]
 
-    def service(index: int, waiting: int) -> dict:
-        return {
-            "id": services[index],
-            "prefix": services[index][0].upper(),
-            "names": {"de": services[index]},
-            "open": True,
-            "quota": None,
-            "issued": 0,
-            "remaining": None,
-            "waiting": waiting,
-            "wait": {"low_min": waiting, "high_min": waiting + 10},
-        }
+    def service(index: int, waiting: int) -> Service:
+        return Service.model_validate(
+            {
+                "id": services[index],
+                "prefix": services[index][0].upper(),
+                "names": {"de": services[index]},
+                "open": True,
+                "quota": None,
+                "issued": 0,
+                "remaining": None,
+                "waiting": waiting,
+                "wait": {"low_min": waiting, "high_min": waiting + 10},
+            }
+        )
 
     event_id = 0
     tracemalloc.start()
@@ -105,8 +108,8 @@ def main() -> None:
         event_id += 3
         session.pump(
             [
-                Event(event_id - 2, "ticket.called", ticket),
-                Event(event_id - 1, "ticket.updated", dict(ticket, status="done")),
+                Event(event_id - 2, "ticket.called", TicketSummary.model_validate(ticket)),
+                Event(event_id - 1, "ticket.updated", TicketSummary.model_validate(dict(ticket, status="done"))),
                 Event(event_id, "service.updated", service(call % 4, call % 37)),
             ]
         )

@@ -1,6 +1,7 @@
 """The one client of the Wartemarke API every app uses: `QueueClient` for requests, `EventStream` for events.
 
-Imports only requests and the standard library, so a kiosk machine needs nothing of the server.
+Answers and events arrive as the typed objects of `wartemarke.api_objects`. Imports only requests,
+pydantic and the ground floor (`wartemarke`), so a kiosk machine needs nothing of the server.
 """
 
 from client.event import Event

@@ -38,6 +38,17 @@ class ServerUnavailable(ApiError):
         super().__init__(status, error, message)
 
 
+class MalformedAnswer(ServerUnavailable):
+    """A success whose body is not what the API promises: not JSON, or not the object the route returns.
+
+    Seen when the URL points at something else (a captive portal, a proxy's page) or at a server of
+    another version. The app cannot use the answer, so it is treated like no answer at all.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message, status=status, error="malformed_answer")
+
+
 class InvalidCode(ApiError):
     """400: a scanned code that is not one of ours or whose signature does not verify."""
 

@@ -6,11 +6,11 @@ the server replays what happened in between from its event log. A connection tha
 longer than `silence_timeout` (the server sends a comment at least every 15 s) is taken for dead
 — a pulled cable or a sleeping NAT never tells anyone — and replaced.
 
-Typical use, in a daemon thread:
+Typical use, in a thread of its own (the apps run it through `client.live_events.LiveEvents`):
 
-    stream = EventStream(url, token, on_state=lambda up: Clock.schedule_once(...))
+    stream = EventStream(url, token, on_state=lambda up: ui.call_soon(partial(show_connection, up)))
     for event in stream.events():
-        Clock.schedule_once(lambda _dt, e=event: controller.on_event(e))
+        ui.call_soon(partial(controller.on_event, event))
 
 `close()` from any thread ends the loop: a blocked read is woken by shutting the socket down.
 (Only while a connection is being set up does `close()` wait for that attempt, at most its
@@ -19,7 +19,6 @@ connect timeout plus `silence_timeout` for the response headers.)
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -30,7 +29,7 @@ import requests
 from client.backoff import Backoff
 from client.connection_failure import describe_failure, timed_out
 from client.errors import error_from_response, parse_retry_after
-from client.event import Event
+from client.event import Event, decode_event
 from client.sse_parser import SseMessage, SseParser
 
 log = logging.getLogger(__name__)
@@ -218,14 +217,7 @@ class EventStream:
             log.warning("event stream: skipped %r without an integer id", message.event)
             return None
         self.last_event_id = event_id  # never ask for a malformed event again either
-        try:
-            data = json.loads(message.data)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            log.warning("event stream: skipped event %s (%s): data is not a JSON object", event_id, message.event)
-            return None
-        return Event(id=event_id, name=message.event, data=data)
+        return decode_event(event_id, message.event, message.data)
 
     # -- bookkeeping ----------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 Three promises the apps build on:
 - Every call ends within a bounded time (connect and read timeouts on each attempt, a bounded
-  number of attempts) and either returns the decoded JSON or raises an `ApiError` subclass.
+  number of attempts) and either returns the answer as a typed API object (`wartemarke.api_objects`)
+  or raises an `ApiError` subclass — also for an answer that is not the object the route promises
+  (`MalformedAnswer`), so no app ever works on half a ticket.
 - A ticket is never issued twice by accident: `issue_ticket` sends one Idempotency-Key on every
   attempt, so the server hands back the same ticket for a retry after a lost answer.
 - A state change is never replayed when the server may already have done it: `call_next` after a
@@ -21,14 +23,17 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
+from pydantic import TypeAdapter, ValidationError
 
 from client.backoff import Backoff
 from client.connection_failure import RETRYABLE_STATUSES, describe_failure, never_reached_server
-from client.errors import ApiError, ServerUnavailable, error_from_response
+from client.errors import ApiError, MalformedAnswer, ServerUnavailable, error_from_response
+from wartemarke.api_objects import Board, Counter, DeviceStatus, Health, Service, Site, Ticket, TicketStatus
 
 API = "/api/v1"
 USER_AGENT = "wartemarke-client/0.1"
@@ -37,6 +42,12 @@ USER_AGENT = "wartemarke-client/0.1"
 def _segment(value: str | int) -> str:
     """One path segment, escaped so an id can never change which endpoint is addressed."""
     return quote(str(value), safe="")
+
+
+@cache
+def _reader(answer: Any) -> TypeAdapter[Any]:
+    """A validator for one answer type (`Ticket`, `list[Service]`, ...), built once."""
+    return TypeAdapter(answer)
 
 
 class QueueClient:
@@ -71,42 +82,42 @@ class QueueClient:
 
     # -- public API: reading ---------------------------------------------------------------------
 
-    def health(self) -> dict:
-        """`{"status": "ok"}` when the server and its database answer; ServerUnavailable otherwise."""
-        return self._call("GET", "/health")
+    def health(self) -> Health:
+        """`status == "ok"` when the server and its database answer; ServerUnavailable otherwise."""
+        return self._call("GET", "/health", Health)
 
-    def site(self) -> dict:
+    def site(self) -> Site:
         """The site: id, name, timezone, languages, public_url."""
-        return self._call("GET", "/site")
+        return self._call("GET", "/site", Site)
 
-    def services(self) -> list[dict]:
+    def services(self) -> list[Service]:
         """Every service with its quota, remaining slots, waiting count and wait estimate."""
-        return self._call("GET", "/services")
+        return self._call("GET", "/services", list[Service])
 
-    def board(self) -> dict:
+    def board(self) -> Board:
         """What the waiting-room display shows: recent calls (newest first) and the services."""
-        return self._call("GET", "/board")
+        return self._call("GET", "/board", Board)
 
-    def status(self, token: str) -> dict:
+    def status(self, token: str) -> TicketStatus:
         """The public status of the ticket whose code carries `token` (what the phone page shows)."""
-        return self._call("GET", f"/status/{_segment(token)}")
+        return self._call("GET", f"/status/{_segment(token)}", TicketStatus)
 
-    def ticket(self, ticket_id: str) -> dict:
-        return self._call("GET", f"/tickets/{_segment(ticket_id)}")
+    def ticket(self, ticket_id: str) -> Ticket:
+        return self._call("GET", f"/tickets/{_segment(ticket_id)}", Ticket)
 
-    def counters(self) -> list[dict]:
-        return self._call("GET", "/counters")
+    def counters(self) -> list[Counter]:
+        return self._call("GET", "/counters", list[Counter])
 
-    def counter(self, counter_id: str | int) -> dict:
-        return self._call("GET", f"/counters/{_segment(counter_id)}")
+    def counter(self, counter_id: str | int) -> Counter:
+        return self._call("GET", f"/counters/{_segment(counter_id)}", Counter)
 
-    def devices(self) -> list[dict]:
+    def devices(self) -> list[DeviceStatus]:
         """The last status every device reported (staff)."""
-        return self._call("GET", "/devices")
+        return self._call("GET", "/devices", list[DeviceStatus])
 
     # -- public API: the kiosk ------------------------------------------------------------------
 
-    def issue_ticket(self, service: str, language: str, idempotency_key: str | None = None) -> dict:
+    def issue_ticket(self, service: str, language: str, idempotency_key: str | None = None) -> Ticket:
         """Draw a ticket. Every attempt carries the same Idempotency-Key, so a retry cannot draw a second one.
 
         A kiosk that wants to retry *later* itself (after ServerUnavailable) passes its own key and
@@ -116,52 +127,55 @@ class QueueClient:
         return self._call(
             "POST",
             "/tickets",
+            Ticket,
             body={"service": service, "language": language},
             headers={"Idempotency-Key": key},
             replayable=True,
         )
 
-    def report_device_status(self, status: str, detail: str = "") -> dict:
+    def report_device_status(self, status: str, detail: str = "") -> DeviceStatus:
         """Tell the server how this device is (e.g. "paper_out"); last report wins, so it is replayable."""
-        return self._call("POST", "/devices/status", body={"status": status, "detail": detail}, replayable=True)
+        body = {"status": status, "detail": detail}
+        return self._call("POST", "/devices/status", DeviceStatus, body=body, replayable=True)
 
     # -- public API: the counter ----------------------------------------------------------------
 
-    def call_next(self, counter: str | int) -> dict | None:
+    def call_next(self, counter: str | int) -> Ticket | None:
         """Call the next waiting ticket to `counter`; None when nobody waits for its services (204)."""
-        return self._call("POST", f"/counters/{_segment(counter)}/call-next", replayable=False)
+        return self._call("POST", f"/counters/{_segment(counter)}/call-next", Ticket | None, replayable=False)
 
-    def call(self, ticket_id: str, counter: str | int) -> dict:
+    def call(self, ticket_id: str, counter: str | int) -> Ticket:
         return self._ticket_action(ticket_id, "call", {"counter": str(counter)})
 
-    def recall(self, ticket_id: str) -> dict:
+    def recall(self, ticket_id: str) -> Ticket:
         return self._ticket_action(ticket_id, "recall")
 
-    def start(self, ticket_id: str) -> dict:
+    def start(self, ticket_id: str) -> Ticket:
         return self._ticket_action(ticket_id, "start")
 
-    def finish(self, ticket_id: str) -> dict:
+    def finish(self, ticket_id: str) -> Ticket:
         return self._ticket_action(ticket_id, "finish")
 
-    def no_show(self, ticket_id: str) -> dict:
+    def no_show(self, ticket_id: str) -> Ticket:
         return self._ticket_action(ticket_id, "no-show")
 
-    def cancel(self, ticket_id: str) -> dict:
+    def cancel(self, ticket_id: str) -> Ticket:
         return self._ticket_action(ticket_id, "cancel")
 
-    def transfer(self, ticket_id: str, service: str) -> dict:
+    def transfer(self, ticket_id: str, service: str) -> Ticket:
         return self._ticket_action(ticket_id, "transfer", {"service": service})
 
-    def scan(self, code: str, counter: str | int) -> dict:
+    def scan(self, code: str, counter: str | int) -> Ticket:
         """The ticket whose QR text the scanner read (full URL or bare token; the server normalises it)."""
-        return self._call("POST", "/scan", body={"code": code, "counter": str(counter)}, replayable=False)
+        body = {"code": code, "counter": str(counter)}
+        return self._call("POST", "/scan", Ticket, body=body, replayable=False)
 
-    def open_counter(self, counter_id: str | int) -> dict:
+    def open_counter(self, counter_id: str | int) -> Counter:
         """Mark the counter open (it then feeds the wait estimate); opening twice is harmless."""
-        return self._call("POST", f"/counters/{_segment(counter_id)}/open", replayable=True)
+        return self._call("POST", f"/counters/{_segment(counter_id)}/open", Counter, replayable=True)
 
-    def close_counter(self, counter_id: str | int) -> dict:
-        return self._call("POST", f"/counters/{_segment(counter_id)}/close", replayable=True)
+    def close_counter(self, counter_id: str | int) -> Counter:
+        return self._call("POST", f"/counters/{_segment(counter_id)}/close", Counter, replayable=True)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -180,19 +194,20 @@ class QueueClient:
 
     # -- the machinery --------------------------------------------------------------------------
 
-    def _ticket_action(self, ticket_id: str, action: str, body: dict | None = None) -> dict:
-        return self._call("POST", f"/tickets/{_segment(ticket_id)}/{action}", body=body, replayable=False)
+    def _ticket_action(self, ticket_id: str, action: str, body: dict | None = None) -> Ticket:
+        return self._call("POST", f"/tickets/{_segment(ticket_id)}/{action}", Ticket, body=body, replayable=False)
 
     def _call(
         self,
         method: str,
         path: str,
+        answer: Any,
         *,
         body: dict | None = None,
         headers: dict[str, str] | None = None,
         replayable: bool | None = None,
     ) -> Any:
-        """Send with retries and decode; `replayable` defaults to True for GET."""
+        """Send with retries, read the answer as `answer` (an API object type); `replayable`: True for GET."""
         if replayable is None:
             replayable = method == "GET"
         url = f"{self.base_url}{API}{path}"
@@ -208,13 +223,13 @@ class QueueClient:
                         response.close()
                         time.sleep(backoff.next_delay())
                         continue
-                    return self._decode(response)
+                    return self._decode(response, method, path, answer)
             except requests.RequestException as exc:
                 if last_attempt or not (replayable or never_reached_server(exc)):
                     raise ServerUnavailable(describe_failure(exc, self.base_url, self.timeout[1])) from exc
                 time.sleep(backoff.next_delay())
 
-    def _decode(self, response: requests.Response) -> Any:
+    def _decode(self, response: requests.Response, method: str, path: str, answer: Any) -> Any:
         if response.status_code == 204:
             return None
         try:
@@ -222,13 +237,22 @@ class QueueClient:
         except ValueError:
             payload = None
             if response.ok:
-                raise ServerUnavailable(
+                raise MalformedAnswer(
                     f"The server at {self.base_url} answered {response.status_code} with something "
                     "that is not JSON — is the url right?",
                     status=response.status_code,
                 ) from None
         if response.ok:
-            return payload
+            try:
+                return _reader(answer).validate_python(payload)
+            except ValidationError as exc:
+                problem = exc.errors()[0]
+                where = ".".join(str(part) for part in problem["loc"]) or "the answer"
+                raise MalformedAnswer(
+                    f"The server at {self.base_url} answered {method} {API}{path} with data this app cannot "
+                    f"read ({where}: {problem['msg']}) — is it a server of another version?",
+                    status=response.status_code,
+                ) from None
         error: ApiError = error_from_response(
             response.status_code,
             payload if payload is not None else response.text,

@@ -1,45 +1,50 @@
 """The counter `App`: wires the screen, the controller, the server's events and the scanner.
 
-Threads: every controller call runs on one worker thread (so a slow or dead server never freezes
-the screen, and calls never overlap); the event stream and a serial scanner read in their own
-daemon threads and hand their input to that worker; the worker asks Kivy to redraw via
-`Clock.schedule_once`.
+Threads: every controller step runs in the lane "counter" of the app's `Lanes` (so a slow or dead
+server never freezes the screen, and steps never overlap); the event stream reads in the lane
+"events" and a serial scanner in its own thread, and both hand their input to the lane "counter".
+After each change the controller's `view()` is taken there and handed to the UI thread through the
+app's `UiThread` (`wartemarke.ui_thread`, emptied by Kivy's Clock), which draws it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from client import EventStream, QueueClient
-from client.errors import ApiError
+from client import QueueClient
+from client.live_events import LiveEvents
 from counter.config import CounterConfig
 from counter.controller import CounterController
 from counter.keyboard_wedge import KeyboardWedge
 from counter.screen import CounterScreen
 from counter.serial_scanner import SerialScanner
 from counter.shortcuts import KeyRouter
+from counter.views import CounterView
 from wartemarke.i18n import gettext_for
+from wartemarke.kivy_shell.clock import ui_thread_on_clock
+from wartemarke.kivy_shell.device_app import DeviceApp
+from wartemarke.ui_thread import Lanes
 
 log = logging.getLogger(__name__)
 
 #: Seconds between attempts to reach the server again while it is gone (or events are refused).
 RETRY_SECONDS = 3.0
+#: The lane every controller step runs in, one after another.
+LANE = "counter"
 
 
-class CounterApp(App):
+class CounterApp(DeviceApp):
     title = "Wartemarke – Counter"
 
     def __init__(self, config: CounterConfig, token: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.settings = config
-        self.token = token
+        super().__init__(config, token, **kwargs)
+        self.device_config: CounterConfig = config
         self._ = gettext_for("counter", config.counter.language)
         self.client = QueueClient(config.server.url, token, timeout=3.0, retries=1)
         self.controller = CounterController(
@@ -49,9 +54,18 @@ class CounterApp(App):
             counter_id=config.counter.id,
             on_change=self._changed,
         )
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="counter-worker")
-        self._stream: EventStream | None = None
-        self._stream_refused = False
+        self.ui = ui_thread_on_clock()
+        self.lanes = Lanes(self.ui, "counter")
+        #: The last view handed to the UI thread: what the clerk sees (the controller lives in its lane).
+        self.view: CounterView = self.controller.view()
+        self.events = LiveEvents(
+            self.lanes,
+            config.server.url,
+            token,
+            on_event=lambda event: self.submit(self.controller.handle_event, event),
+            on_state=lambda connected: self.submit(self.controller.connection_changed, connected),
+            on_refused=lambda _error: log.info("refreshing every %s s instead", RETRY_SECONDS),
+        )
         self._scanner: SerialScanner | None = None
         self._scanner_state = ""
         wedge = None
@@ -64,12 +78,9 @@ class CounterApp(App):
 
     # ------------------------------------------------------------------ Kivy lifecycle
 
-    def load_kv(self, filename: str | None = None) -> None:
-        """Nothing: Kivy would load counter.kv again by the app's name; the screen loads it once."""
-
     def build(self) -> CounterScreen:
-        language = self.settings.counter.language
-        self.screen = CounterScreen(language, self._, self.settings.shortcuts.model_dump())
+        language = self.device_config.counter.language
+        self.screen = CounterScreen(language, self._, self.device_config.shortcuts.model_dump())
         self.screen.bind(
             on_action=lambda _s, action, service=None: self.submit(self.controller.perform, action, service),
             on_call_scanned=lambda _s: self.submit(self.controller.call_scanned),
@@ -77,10 +88,10 @@ class CounterApp(App):
             on_choose_counter=lambda _s, counter_id: self.submit(self.controller.choose_counter, counter_id),
         )
         Window.bind(on_key_down=self._key_down, on_textinput=self._text_input)
-        self.screen.render(self.controller.view())
+        self.screen.render(self.view)
         self.submit(self.controller.sign_in)
-        threading.Thread(target=self._listen, name="counter-events", daemon=True).start()
-        if self.settings.scanner.kind == "serial":
+        self.events.start()
+        if self.device_config.scanner.kind == "serial":
             self._start_serial_scanner()
         self._ticker = Clock.schedule_interval(self._every_few_seconds, RETRY_SECONDS)
         return self.screen
@@ -92,36 +103,33 @@ class CounterApp(App):
         Window.unbind(on_key_down=self._key_down, on_textinput=self._text_input)
         if self._ticker is not None:
             self._ticker.cancel()
-        if self._stream is not None:
-            self._stream.close()
+        self.events.close()
         if self._scanner is not None:
             self._scanner.stop()
-        # Close the counter so the wait estimate stops counting it (best effort, bounded wait).
-        closing = self._worker.submit(self.controller.close)
-        try:
-            closing.result(timeout=8)
+        # Close the counter so the wait estimate stops counting it (best effort, bounded wait): after
+        # whatever step is under way, in the same lane.
+        closed = threading.Event()
+
+        def close_counter() -> None:
+            try:
+                self.controller.close()
+            finally:
+                closed.set()
+
+        self.lanes.run(LANE, close_counter)
+        if closed.wait(timeout=8):
             log.info("counter %s closed on the server", self.controller.counter_id)
-        except Exception as exc:  # quitting must never hang or crash
-            log.warning("could not close the counter: %s", exc)
-        self._worker.shutdown(wait=False, cancel_futures=True)
+        else:  # quitting must never hang
+            log.warning("could not close the counter in time")
+        self.lanes.stop()
         self.client.close()
 
     # ------------------------------------------------------------------ input
 
-    def submit(self, function: Any, *args: Any) -> None:
-        """Run a controller call on the worker thread (never on the UI thread)."""
-        if self._stopping:
-            return
-        try:
-            self._worker.submit(self._run, function, *args)
-        except RuntimeError:
-            pass  # shutting down
-
-    def _run(self, function: Any, *args: Any) -> None:
-        try:
-            function(*args)
-        except Exception:  # the controller turns server errors into notices; this is a bug guard
-            log.exception("counter action failed")
+    def submit(self, step: Any, *args: Any) -> None:
+        """Run a controller step in the lane "counter" (never on the UI thread); from any thread."""
+        if not self._stopping:
+            self.lanes.run(LANE, partial(step, *args))
 
     def _key_down(self, _window: Any, keycode: int, _scancode: int, _text: str | None, modifiers: list) -> bool:
         outcome = self.keys.key_down(keycode, modifiers)
@@ -135,7 +143,7 @@ class CounterApp(App):
             return True  # keep Kivy from quitting on Escape
         if outcome.action:
             if outcome.action == "transfer":
-                if self.screen is not None and "transfer" in self.controller.view().enabled:
+                if self.screen is not None and "transfer" in self.view.enabled:
                     self.screen.ask_transfer_target()
                     return True
             self.submit(self.controller.perform, outcome.action)
@@ -145,50 +153,38 @@ class CounterApp(App):
     def _text_input(self, _window: Any, text: str) -> None:
         self.keys.text(text)
 
-    # ------------------------------------------------------------------ background
+    # ------------------------------------------------------------------ drawing
 
     def _changed(self) -> None:
-        Clock.schedule_once(lambda _dt: self._redraw())
+        """The controller changed (in its lane): hand its view, as it is now, to the UI thread."""
+        self.ui.call_soon(partial(self._show, self.controller.view()))
 
-    def _redraw(self) -> None:
+    def _show(self, view: CounterView) -> None:
+        self.view = view
         if self.screen is not None:
-            self.screen.render(self.controller.view(), self._scanner_state)
+            self.screen.render(view, self._scanner_state)
 
     def _every_few_seconds(self, _dt: float) -> None:
-        controller = self.controller
-        if controller.offline or controller.phase == "signing_in" or self._stream_refused:
-            self.submit(controller.refresh)
+        view = self.view
+        if view.offline or view.phase == "signing_in" or self.events.refused is not None:
+            self.submit(self.controller.refresh)
         else:
-            self._redraw()  # keeps "waiting since (N min)" current
+            self.submit(self._changed)  # a fresh view keeps "waiting since (N min)" current
 
-    def _listen(self) -> None:
-        """Follow the server's events; a server that refuses them leaves the app polling."""
-        self._stream = EventStream(
-            self.settings.server.url,
-            self.token,
-            on_state=lambda connected: self.submit(self.controller.connection_changed, connected),
-        )
-        try:
-            for event in self._stream.events():
-                self.submit(self.controller.handle_event, event.name, event.data)
-        except ApiError as exc:
-            log.warning("event stream refused (%s); refreshing every %s s instead", exc.message, RETRY_SECONDS)
-            self._stream_refused = True
+    def _scanner_changed(self, connected: bool) -> None:
+        self._scanner_state = self._("Scanner ready") if connected else self._("Scanner not connected")
+        self._show(self.view)
 
     def _start_serial_scanner(self) -> None:
-        scanner_settings = self.settings.scanner
+        scanner_settings = self.device_config.scanner
         assert scanner_settings.port is not None
-
-        def state(connected: bool) -> None:
-            self._scanner_state = self._("Scanner ready") if connected else self._("Scanner not connected")
-            self._changed()
 
         # Say "not connected" before the reader starts: it may connect at once, and its "ready"
         # must not be overwritten by this initial state.
-        state(False)
+        self._scanner_changed(False)
         self._scanner = SerialScanner(
             scanner_settings.port,
             scanner_settings.baudrate,
             on_code=lambda code: self.submit(self.controller.scan, code),
-            on_state=state,
+            on_state=lambda connected: self.ui.call_soon(partial(self._scanner_changed, connected)),
         ).start()

@@ -7,14 +7,12 @@ naming it instead of a counter whose scanner silently does nothing.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from wartemarke.config_file import ConfigModel, load_config
-from wartemarke.device_config import ServerSection
-from wartemarke.i18n import LANGUAGE_NAMES
+from wartemarke.config_file import ConfigModel
+from wartemarke.device_config import DeviceConfig, Language
 
 #: The clerk's actions, in the order the buttons appear.
 ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "transfer", "cancel")
@@ -26,14 +24,7 @@ class CounterSection(ConfigModel):
     #: The counter this desk is; leave it out to let the clerk pick one at start.
     id: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     #: Language of the staff screen.
-    language: str = "de"
-
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str) -> str:
-        if value not in LANGUAGE_NAMES:
-            raise ValueError(f"unknown language {value!r}; use one of {', '.join(LANGUAGE_NAMES)}")
-        return value
+    language: Language = "de"
 
 
 class ScannerSection(ConfigModel):
@@ -82,15 +73,11 @@ class ShortcutsSection(ConfigModel):
         return self
 
 
-class CounterConfig(ConfigModel):
-    server: ServerSection
+class CounterConfig(DeviceConfig):
+    token_role = "staff"
     counter: CounterSection = CounterSection()
     scanner: ScannerSection = ScannerSection()
     shortcuts: ShortcutsSection = ShortcutsSection()
 
-    def read_token(self) -> str:
-        return self.server.read_token("staff")
 
-
-def load_counter_config(path: Path | str) -> CounterConfig:
-    return load_config(path, CounterConfig)
+load_counter_config = CounterConfig.load

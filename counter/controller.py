@@ -3,16 +3,18 @@
 The controller talks to the queue server through a `QueueClient` (or anything with the same
 methods), keeps what the screen must show, and turns every failure into a `Notice` a clerk can act
 on: a step that does not fit the ticket, a forged or old code, a server that is gone. It never
-raises into the UI. The Kivy app calls it from one worker thread and redraws from `view()`.
+raises into the UI. What the clerk may do next is the server's word: each ticket carries its
+`allowed_actions`, and only those buttons are enabled. The Kivy app calls the controller in one
+lane of its `Lanes` (so steps never overlap) and draws every `view()` it hands over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
+from client import Event
 from client.errors import (
     ApiError,
     Expired,
@@ -25,71 +27,50 @@ from client.errors import (
 )
 from counter.config import ACTIONS
 from counter.ticket_card import TicketCard, concern_name, ticket_card
+from counter.views import CounterView, Notice, WaitingRow
+from wartemarke.api_objects import Counter, Service, Ticket, TicketAction, TicketSummary
 
-Ticket = dict[str, Any]
 Translate = Callable[[str], str]
 
 #: Ticket statuses in which a ticket is "at" a counter.
 ACTIVE = ("called", "serving")
-#: Which buttons make sense for the counter's current ticket (None = no ticket). Mirrors the
-#: server's rules, so a clerk sees a disabled button instead of an error.
-ALLOWED: dict[str | None, frozenset[str]] = {
-    None: frozenset({"call_next"}),
-    "called": frozenset({"recall", "start", "finish", "no_show", "transfer", "cancel"}),
-    "serving": frozenset({"finish", "transfer"}),
+#: The clerk's actions on a ticket and the API's names for them (`Ticket.allowed_actions`);
+#: "call_next" is not among them: it needs a free counter, not a ticket.
+API_ACTIONS: dict[str, TicketAction] = {
+    "recall": "recall",
+    "start": "start",
+    "finish": "finish",
+    "no_show": "no-show",
+    "transfer": "transfer",
+    "cancel": "cancel",
 }
-#: Statuses a scanned ticket may be called from (a late no-show may still be served).
-CALLABLE = ("waiting", "no_show")
+
+
+def allowed(ticket: TicketSummary | None) -> frozenset[str]:
+    """The clerk's actions the server allows for the counter's current ticket (None: a free counter)."""
+    if ticket is None:
+        return frozenset({"call_next"})
+    return frozenset(action for action, name in API_ACTIONS.items() if name in ticket.allowed_actions)
 
 
 class CounterClient(Protocol):
     """The part of `client.QueueClient` the counter uses."""
 
-    def services(self) -> list[dict]: ...
-    def counters(self) -> list[dict]: ...
-    def counter(self, counter_id: str) -> dict: ...
-    def open_counter(self, counter_id: str) -> dict: ...
-    def close_counter(self, counter_id: str) -> dict: ...
-    def ticket(self, ticket_id: str) -> dict: ...
-    def call_next(self, counter: str) -> dict | None: ...
-    def call(self, ticket_id: str, counter: str) -> dict: ...
-    def recall(self, ticket_id: str) -> dict: ...
-    def start(self, ticket_id: str) -> dict: ...
-    def finish(self, ticket_id: str) -> dict: ...
-    def no_show(self, ticket_id: str) -> dict: ...
-    def cancel(self, ticket_id: str) -> dict: ...
-    def transfer(self, ticket_id: str, service: str) -> dict: ...
-    def scan(self, code: str, counter: str) -> dict: ...
-
-
-@dataclass(frozen=True)
-class Notice:
-    kind: Literal["info", "error"]
-    text: str
-
-
-@dataclass(frozen=True)
-class WaitingRow:
-    service: str
-    concern: str
-    waiting: int
-
-
-@dataclass(frozen=True)
-class CounterView:
-    """Everything the screen shows, already translated."""
-
-    phase: Literal["signing_in", "picking", "serving"]
-    counter_name: str
-    current: TicketCard | None
-    waiting: tuple[WaitingRow, ...]
-    enabled: frozenset[str]
-    notice: Notice | None
-    offline: bool
-    scanned: TicketCard | None
-    can_call_scanned: bool
-    counters: tuple[tuple[str, str], ...] = ()
-    transfer_targets: tuple[tuple[str, str], ...] = ()
+    def services(self) -> list[Service]: ...
+    def counters(self) -> list[Counter]: ...
+    def counter(self, counter_id: str) -> Counter: ...
+    def open_counter(self, counter_id: str) -> Counter: ...
+    def close_counter(self, counter_id: str) -> Counter: ...
+    def ticket(self, ticket_id: str) -> Ticket: ...
+    def call_next(self, counter: str) -> Ticket | None: ...
+    def call(self, ticket_id: str, counter: str) -> Ticket: ...
+    def recall(self, ticket_id: str) -> Ticket: ...
+    def start(self, ticket_id: str) -> Ticket: ...
+    def finish(self, ticket_id: str) -> Ticket: ...
+    def no_show(self, ticket_id: str) -> Ticket: ...
+    def cancel(self, ticket_id: str) -> Ticket: ...
+    def transfer(self, ticket_id: str, service: str) -> Ticket: ...
+    def scan(self, code: str, counter: str) -> Ticket: ...
 
 
 class CounterController:
@@ -109,17 +90,20 @@ class CounterController:
     ) -> None:
         self._client = client
         self._ = translate
-        self.language = language
-        self.counter_id = counter_id
         self._now = now
+        #: The clerk's language: concern names on the ticket cards are given in it.
+        self.language = language
+        #: The counter this desk is; None until the clerk has picked one.
+        self.counter_id: str | None = counter_id
         self.on_change = on_change
         self.phase: Literal["signing_in", "picking", "serving"] = "signing_in"
         self.counter_name = ""
         self.served: list[str] = []
-        self.services: dict[str, dict] = {}
-        self.counters: list[dict] = []
-        self.current: Ticket | None = None
-        self.scanned: Ticket | None = None
+        self.services: dict[str, Service] = {}
+        self.counters: list[Counter] = []
+        #: The ticket at this counter; events bring it as a summary (no code), steps as a full ticket.
+        self.current: TicketSummary | None = None
+        self.scanned: TicketSummary | None = None
         self.notice: Notice | None = None
         self.offline = False
         self._opened = False
@@ -197,8 +181,8 @@ class CounterController:
                 self._recount()
             return
         assert self.current is not None
-        ticket_id = self.current["id"]
-        number = self.current.get("number", "")
+        ticket_id = self.current.id
+        number = self.current.number
         if action == "transfer":
             if not service:
                 self._say("error", self._("Choose the concern to transfer the ticket to."))
@@ -220,9 +204,9 @@ class CounterController:
             return
 
         def look_up() -> None:
-            self.scanned = self._client.scan(code, self.counter_id)
-            card = self._card(self.scanned)
-            if self.current and self.current["id"] == self.scanned["id"]:
+            scanned = self.scanned = self._client.scan(code, self.counter_id)
+            card = self._card(scanned)
+            if self.current and self.current.id == scanned.id:
                 self._say(
                     "info",
                     self._("Ticket {number} is the one at your counter.").format(number=card.number),
@@ -238,15 +222,15 @@ class CounterController:
         if self.scanned is None:
             return
         if self.current is not None:
-            self._say("error", self._("Finish ticket {number} first.").format(number=self.current["number"]))
+            self._say("error", self._("Finish ticket {number} first.").format(number=self.current.number))
             return
         scanned = self.scanned
 
         def call() -> None:
-            self._after_step("call", self._client.call(scanned["id"], self.counter_id))
+            self._after_step("call", self._client.call(scanned.id, self.counter_id))
             self.scanned = None
 
-        if self._attempt(call, scanned["id"]):
+        if self._attempt(call, scanned.id):
             self._recount()
 
     def dismiss_scanned(self) -> None:
@@ -255,12 +239,13 @@ class CounterController:
 
     # ----------------------------------------------------------------- server events
 
-    def handle_event(self, name: str, data: Mapping[str, Any]) -> None:
+    def handle_event(self, event: Event) -> None:
         """Apply one SSE event: the current ticket, a scanned ticket, or waiting counts changed."""
-        if name == "service.updated" and data.get("id"):
-            self.services[data["id"]] = dict(data)
-        elif name.startswith("ticket.") and data.get("id"):
-            self._apply_ticket_summary(data)
+        payload = event.payload
+        if isinstance(payload, Service):
+            self.services[payload.id] = payload
+        elif isinstance(payload, TicketSummary):
+            self._apply_ticket_summary(payload)
         else:
             return
         self._changed()
@@ -279,11 +264,10 @@ class CounterController:
     # ----------------------------------------------------------------- what the screen shows
 
     def view(self) -> CounterView:
-        current_status = self.current.get("status") if self.current else None
-        enabled = ALLOWED.get(current_status, frozenset()) if self.phase == "serving" else frozenset()
-        scanned_callable = self.scanned is not None and self.current is None and self.scanned.get("status") in CALLABLE
+        enabled = allowed(self.current) if self.phase == "serving" else frozenset()
+        scanned_callable = self.scanned is not None and self.current is None and "call" in self.scanned.allowed_actions
         waiting = tuple(
-            WaitingRow(sid, self._concern(sid), int(self.services[sid].get("waiting") or 0))
+            WaitingRow(sid, self._concern(sid), self.services[sid].waiting)
             for sid in self.served
             if sid in self.services
         )
@@ -297,11 +281,9 @@ class CounterController:
             offline=self.offline,
             scanned=self._card(self.scanned) if self.scanned else None,
             can_call_scanned=scanned_callable and not self.offline,
-            counters=tuple((str(c["id"]), str(c.get("name") or c["id"])) for c in self.counters),
+            counters=tuple((c.id, c.name or c.id) for c in self.counters),
             transfer_targets=tuple(
-                (sid, self._concern(sid))
-                for sid in self.services
-                if not self.current or sid != self.current.get("service")
+                (sid, self._concern(sid)) for sid in self.services if not self.current or sid != self.current.service
             ),
         )
 
@@ -312,7 +294,7 @@ class CounterController:
         self.counters = self._client.counters()
 
     def _load_services(self) -> None:
-        self.services = {service["id"]: service for service in self._client.services()}
+        self.services = {service.id: service for service in self._client.services()}
 
     def _recount(self) -> None:
         """Fresh waiting counts after a step, shown after the step itself (events may be late or off)."""
@@ -322,11 +304,11 @@ class CounterController:
             return  # the step succeeded; the counts follow with the next event or refresh
         self._changed()
 
-    def _adopt_counter(self, counter: Mapping[str, Any]) -> None:
-        self.counter_name = str(counter.get("name") or counter.get("id") or "")
-        self.served = list(counter.get("services") or [])
-        current = counter.get("current")
-        self.current = dict(current) if current and current.get("status") in ACTIVE else None
+    def _adopt_counter(self, counter: Counter) -> None:
+        self.counter_name = counter.name or counter.id
+        self.served = list(counter.services)
+        current = counter.current
+        self.current = current if current and current.status in ACTIVE else None
 
     def _call_next(self) -> None:
         ticket = self._client.call_next(self.counter_id)
@@ -346,10 +328,10 @@ class CounterController:
 
     def _after_step(self, action: str, ticket: Ticket) -> None:
         """Adopt the ticket the server returned and say what happened."""
-        mine = ticket.get("status") in ACTIVE and str(ticket.get("counter")) == str(self.counter_id)
-        self.current = dict(ticket) if mine else None
-        if self.scanned and self.scanned.get("id") == ticket.get("id"):
-            self.scanned = dict(ticket)
+        mine = ticket.status in ACTIVE and ticket.counter == self.counter_id
+        self.current = ticket if mine else None
+        if self.scanned and self.scanned.id == ticket.id:
+            self.scanned = ticket
         _ = self._
         done = {
             "call": _("Ticket {number} has been called."),
@@ -359,17 +341,16 @@ class CounterController:
             "no_show": _("Ticket {number}: visitor did not come."),
             "cancel": _("Ticket {number} is cancelled."),
         }
-        self._say("info", done[action].format(number=ticket.get("number", "")), notify=False)
+        self._say("info", done[action].format(number=ticket.number), notify=False)
 
-    def _apply_ticket_summary(self, summary: Mapping[str, Any]) -> None:
-        ticket_id = summary["id"]
-        at_my_counter = str(summary.get("counter")) == str(self.counter_id) and summary.get("status") in ACTIVE
-        if self.current and self.current["id"] == ticket_id:
-            self.current = {**self.current, **summary} if at_my_counter else None
+    def _apply_ticket_summary(self, summary: TicketSummary) -> None:
+        at_my_counter = summary.counter == self.counter_id and summary.status in ACTIVE
+        if self.current and self.current.id == summary.id:
+            self.current = _updated(self.current, summary) if at_my_counter else None
         elif at_my_counter:
-            self.current = dict(summary)  # called here from elsewhere (another app at the same counter)
-        if self.scanned and self.scanned["id"] == ticket_id:
-            self.scanned = {**self.scanned, **summary}
+            self.current = summary  # called here from elsewhere (another app at the same counter)
+        if self.scanned and self.scanned.id == summary.id:
+            self.scanned = _updated(self.scanned, summary)
 
     def _refusal(self, action: str) -> str | None:
         """Why `action` does not fit now, in the clerk's words; None when it does."""
@@ -378,15 +359,14 @@ class CounterController:
             return _("Choose your counter first.")
         if self.offline:
             return _("No connection to the server. Please wait a moment.")
-        status = self.current.get("status") if self.current else None
-        if action in ALLOWED.get(status, frozenset()):
+        if action in allowed(self.current):
             return None
         if self.current is None:
             return _("Call a ticket first.")
-        number = self.current.get("number", "")
+        number = self.current.number
         if action == "call_next":
             return _("Finish ticket {number} first.").format(number=number)
-        if status == "serving":
+        if self.current.status == "serving":
             return _("Ticket {number} is already being served.").format(number=number)
         return _("Start serving ticket {number} first.").format(number=number)
 
@@ -433,7 +413,7 @@ class CounterController:
             ticket = self._client.ticket(ticket_id)
         except ApiError:
             return exc.message
-        if self.current and self.current["id"] == ticket_id:
+        if self.current and self.current.id == ticket_id:
             self._apply_ticket_summary(ticket)
         card = self._card(ticket)
         return self._("Not possible now. Ticket {number}: {status}.").format(number=card.number, status=card.status)
@@ -447,8 +427,15 @@ class CounterController:
         self.on_change()
 
     def _concern(self, service_id: str) -> str:
-        names = self.services.get(service_id, {}).get("names") or {}
-        return concern_name(names, self.language, service_id)
+        service = self.services.get(service_id)
+        return concern_name(service.names if service else {}, self.language, service_id)
 
-    def _card(self, ticket: Mapping[str, Any]) -> TicketCard:
+    def _card(self, ticket: TicketSummary) -> TicketCard:
         return ticket_card(ticket, self.services, self.language, self._now(), self._)
+
+
+def _updated(ticket: TicketSummary, summary: TicketSummary) -> TicketSummary:
+    """`ticket` with what an event says about it now (a full ticket keeps its code and position)."""
+    if isinstance(ticket, Ticket):
+        return ticket.model_copy(update={field: getattr(summary, field) for field in summary.model_fields_set})
+    return summary

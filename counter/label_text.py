@@ -3,36 +3,20 @@
 Arabic and Farsi are shaped and put in visual order (wartemarke.rtl) and drawn with Noto Sans
 Arabic — which has no Latin letters, so Latin runs inside them (ticket numbers like "N017", "F2")
 and punctuation such as "(" or "·", are wrapped in a markup tag for Noto Sans. Every label of the
-counter uses markup for this reason.
+counter uses markup for this reason; its font is `wartemarke.fonts.font_for_language`.
 """
 
 from __future__ import annotations
 
 import re
 
-from wartemarke import ASSETS
+from wartemarke.fonts import LATIN
 from wartemarke.i18n import is_rtl
 from wartemarke.rtl import shape
 
-FONTS = ASSETS / "fonts"
-LATIN = "CounterSans"
-ARABIC = "CounterArabic"
 # Noto Sans Arabic has Arabic letters, digits and spaces but no Latin letters or most punctuation:
 # every other run of visible characters is drawn with Noto Sans.
 _NOT_ARABIC_RUN = re.compile(r"[^\s\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
-
-
-def register_fonts() -> None:
-    from kivy.core.text import LabelBase
-
-    LabelBase.register(LATIN, str(FONTS / "NotoSans-Regular.ttf"), fn_bold=str(FONTS / "NotoSans-Bold.ttf"))
-    LabelBase.register(
-        ARABIC, str(FONTS / "NotoSansArabic-Regular.ttf"), fn_bold=str(FONTS / "NotoSansArabic-Bold.ttf")
-    )
-
-
-def font_for(language: str) -> str:
-    return ARABIC if is_rtl(language) else LATIN
 
 
 def escape(text: str) -> str:
@@ -40,7 +24,7 @@ def escape(text: str) -> str:
 
 
 def markup(text: str, language: str) -> str:
-    """`text` ready for a Label with markup=True and font_name=font_for(language)."""
+    """`text` ready for a Label with markup=True and font_name=font_for_language(language)."""
     if not is_rtl(language):
         return escape(text)
     visual = shape(text)

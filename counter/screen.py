@@ -19,9 +19,12 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 
 from counter.config import ACTIONS
-from counter.controller import CounterView
-from counter.label_text import LATIN, font_for, markup, register_fonts
+from counter.label_text import markup
+from counter.palette import PALETTE
+from counter.views import CounterView
+from wartemarke.fonts import LATIN, font_for_language
 from wartemarke.i18n import is_rtl
+from wartemarke.kivy_shell.fonts import register_fonts
 
 KV_FILE = Path(__file__).with_name("counter.kv")
 _loaded = False
@@ -132,7 +135,7 @@ class CounterScreen(BoxLayout):
             size_hint=(0.6, None),
             auto_dismiss=True,
             background="",
-            background_color=(0.957, 0.965, 0.973, 1),
+            background_color=PALETTE.bg,
             overlay_color=(0, 0, 0, 0.6),
         )
         box = BoxLayout(orientation="vertical", padding=20, spacing=12, size_hint_y=None)
@@ -247,7 +250,7 @@ class CounterScreen(BoxLayout):
 
     def _apply_direction(self, root: Widget) -> None:
         """Staff-language font on every text; for ar/fa also mirror rows and right-align text."""
-        font = font_for(self.language)
+        font = font_for_language(self.language)
         for widget in list(root.walk(restrict=True)):
             if isinstance(widget, Label) and widget.markup:
                 widget.font_name = font

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from wartemarke.api_objects import Service, Ticket, TicketSummary
 
 Translate = Callable[[str], str]
 
@@ -49,34 +50,28 @@ def concern_name(names: Mapping[str, str], language: str, fallback: str) -> str:
     return next(iter(names.values()), fallback)
 
 
-def since_text(issued_at: str | None, now: datetime, _: Translate) -> str:
-    if not issued_at:
+def since_text(issued: datetime | None, now: datetime, _: Translate) -> str:
+    if issued is None:
         return ""
-    try:
-        issued = datetime.fromisoformat(issued_at)
-    except ValueError:
-        return ""
-    if issued.tzinfo is None:
-        return _("waiting since {time}").format(time=issued.strftime("%H:%M"))
     minutes = max(0, int((now - issued).total_seconds() // 60))
     # The clock time as the server gave it: the site's local time, which is what the visitor knows.
     return _("waiting since {time} ({minutes} min)").format(time=issued.strftime("%H:%M"), minutes=minutes)
 
 
 def ticket_card(
-    ticket: Mapping[str, Any],
-    services: Mapping[str, Mapping[str, Any]],
+    ticket: TicketSummary,
+    services: Mapping[str, Service],
     language: str,
     now: datetime,
     _: Translate,
 ) -> TicketCard:
-    service_id = str(ticket.get("service") or "")
-    names = ticket.get("service_names") or services.get(service_id, {}).get("names") or {}
+    service = services.get(ticket.service)
+    names = (ticket.service_names if isinstance(ticket, Ticket) else {}) or (service.names if service else {})
     return TicketCard(
-        id=str(ticket["id"]),
-        number=str(ticket.get("number") or "?"),
-        concern=concern_name(names, language, service_id),
-        status=status_words(str(ticket.get("status") or ""), _),
-        since=since_text(ticket.get("issued_at"), now, _),
-        status_code=str(ticket.get("status") or ""),
+        id=ticket.id,
+        number=ticket.number or "?",
+        concern=concern_name(names, language, ticket.service),
+        status=status_words(ticket.status, _),
+        since=since_text(ticket.issued_at, now, _),
+        status_code=ticket.status,
     )

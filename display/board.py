@@ -21,7 +21,9 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
+
+from wartemarke import api_objects as api
 
 #: A ticket in one of these states is no longer "called to a counter": it leaves the board.
 _OFF_BOARD_STATUSES = frozenset({"waiting", "cancelled"})
@@ -33,7 +35,7 @@ class ServerEvent(Protocol):
 
     id: int
     name: str
-    data: dict[str, Any]
+    payload: api.ApiObject
 
 
 @dataclass(frozen=True)
@@ -72,17 +74,6 @@ class Call:
         return (self.moment, self.sequence)
 
 
-def parse_time(value: str | None) -> datetime | None:
-    """ISO 8601 from the server; naive or unparsable times count as unknown, never crash the board."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo else None
-
-
 class Board:
     """What the waiting room should see right now, kept current from events and snapshots."""
 
@@ -107,7 +98,7 @@ class Board:
         # Calls that left the board (done by transfer/cancel or by a snapshot), so that a late
         # replayed `ticket.called` cannot bring them back. Bounded: a day has a few thousand tickets.
         self._gone: OrderedDict[str, datetime] = OrderedDict()
-        self._services: dict[str, dict[str, Any]] = {}
+        self._services: dict[str, api.Service] = {}
         self._service_event: dict[str, int] = {}
         self._seen_ids: deque[int] = deque(maxlen=2048)
         self._seen_set: set[int] = set()
@@ -133,7 +124,7 @@ class Board:
         return self._now() < call.highlight_until
 
     @property
-    def services(self) -> list[dict[str, Any]]:
+    def services(self) -> list[api.Service]:
         """Services in the configured order (or the server's), only the configured ones."""
         if self._service_filter:
             return [self._services[s] for s in self._service_filter if s in self._services]
@@ -154,38 +145,32 @@ class Board:
         if event.id in self._seen_set:
             return []
         self._remember_id(event.id)
-        if event.name == "service.updated":
-            self._apply_service(event.id, event.data)
-            return []
-        if event.name == "ticket.called":
-            return self._apply_called(event.id, event.data, recall=False)
-        if event.name == "ticket.recalled":
-            return self._apply_called(event.id, event.data, recall=True)
-        if event.name == "ticket.updated":
-            self._apply_updated(event.id, event.data)
+        payload = event.payload
+        if isinstance(payload, api.Service):
+            self._apply_service(event.id, payload)
+        elif isinstance(payload, api.TicketSummary):
+            if event.name in ("ticket.called", "ticket.recalled"):
+                return self._apply_called(event.id, payload, recall=event.name == "ticket.recalled")
+            if event.name == "ticket.updated":
+                self._apply_updated(event.id, payload)
         return []
 
-    def load_snapshot(self, board: dict[str, Any]) -> list[Announcement]:
+    def load_snapshot(self, board: api.Board) -> list[Announcement]:
         """Replace the board with `GET /api/v1/board`; calls it brings for the first time are announced.
 
         The snapshot is the truth at the moment it was taken: calls not in it have left the board.
         """
-        services = board.get("services") or []
         floor = self.last_event_id or 0
-        self._services = {s["id"]: s for s in services if isinstance(s, dict) and "id" in s}
+        self._services = {s.id: s for s in board.services}
         # A replayed service event older than the snapshot must not overwrite it.
         self._service_event = {sid: floor for sid in self._services}
         announcements: list[Announcement] = []
         snapshot_numbers: set[str] = set()
-        entries = [
-            c
-            for c in board.get("calls") or []
-            if isinstance(c, dict) and c.get("number") and c.get("status") not in _OFF_BOARD_STATUSES
-        ]
+        entries = [c for c in board.calls if c.number and c.status not in _OFF_BOARD_STATUSES]
         for entry in reversed(entries):  # oldest first, so newer calls get the higher sequence
-            if not self._shows_counter(entry.get("counter")):
+            if not self._shows_counter(entry.counter):
                 continue
-            snapshot_numbers.add(entry["number"])
+            snapshot_numbers.add(entry.number)
             announcement = self._upsert_call(entry, event_id=0, recall=False)
             if announcement:
                 announcements.append(announcement)
@@ -205,20 +190,19 @@ class Board:
         if self.last_event_id is None or event_id > self.last_event_id:
             self.last_event_id = event_id
 
-    def _shows_counter(self, counter: Any) -> bool:
+    def _shows_counter(self, counter: str | None) -> bool:
         return not self._counter_filter or str(counter) in self._counter_filter
 
-    def _apply_service(self, event_id: int, service: dict[str, Any]) -> None:
-        service_id = service.get("id")
-        if not service_id or event_id < self._service_event.get(service_id, 0):
+    def _apply_service(self, event_id: int, service: api.Service) -> None:
+        if event_id < self._service_event.get(service.id, 0):
             return
-        self._services[service_id] = service
-        self._service_event[service_id] = event_id
+        self._services[service.id] = service
+        self._service_event[service.id] = event_id
         self.version += 1
 
-    def _apply_called(self, event_id: int, ticket: dict[str, Any], *, recall: bool) -> list[Announcement]:
-        number = ticket.get("number")
-        if not number or not self._shows_counter(ticket.get("counter")):
+    def _apply_called(self, event_id: int, ticket: api.TicketSummary, *, recall: bool) -> list[Announcement]:
+        number = ticket.number
+        if not number or not self._shows_counter(ticket.counter):
             # Called to a counter this screen does not show: if it was shown here before, it moved.
             if number in self._calls:
                 self._drop(number)
@@ -233,9 +217,9 @@ class Board:
         # A late call older than everything shown is pruned at once: nothing to say about it.
         return [announcement] if announcement and number in self._calls else []
 
-    def _upsert_call(self, ticket: dict[str, Any], *, event_id: int, recall: bool) -> Announcement | None:
-        number = ticket["number"]
-        called_at = parse_time(ticket.get("called_at"))
+    def _upsert_call(self, ticket: api.Call | api.TicketSummary, *, event_id: int, recall: bool) -> Announcement | None:
+        number = ticket.number
+        called_at = ticket.called_at
         existing = self._calls.get(number)
         gone_at = self._gone.get(number)
         if not recall and gone_at is not None and called_at is not None and called_at <= gone_at:
@@ -249,11 +233,11 @@ class Board:
                 existing.called_at == called_at
                 or (called_at is not None and existing.called_at is not None and called_at < existing.called_at)
             )
-        counter = str(ticket.get("counter") or "")
+        counter = ticket.counter or ""
         if same_call:
             # Known already (snapshot vs. replay overlap, or a duplicate): refresh details, stay quiet.
             existing.event_id = max(existing.event_id, event_id)
-            existing.language = existing.language or ticket.get("language")
+            existing.language = existing.language or ticket.language
             existing.from_snapshot = existing.from_snapshot and event_id == 0
             return None
         now = self._now()
@@ -264,11 +248,11 @@ class Board:
         call = Call(
             number=number,
             counter=counter,
-            counter_name=str(ticket.get("counter_name") or counter),
-            service=str(ticket.get("service") or ""),
+            counter_name=ticket.counter_name or counter,
+            service=ticket.service,
             called_at=called_at,
-            language=ticket.get("language") or (existing.language if existing else None),
-            status=str(ticket.get("status") or "called"),
+            language=ticket.language or (existing.language if existing else None),
+            status=ticket.status,
             moment=moment,
             sequence=next(self._sequence),
             event_id=max(event_id, existing.event_id if existing else 0),
@@ -282,12 +266,12 @@ class Board:
         call.highlight_until = now + self._highlight
         return Announcement(call.number, call.counter, call.counter_name, call.language, recall=recall)
 
-    def _apply_updated(self, event_id: int, ticket: dict[str, Any]) -> None:
-        number = ticket.get("number")
-        call = self._calls.get(number) if number else None
+    def _apply_updated(self, event_id: int, ticket: api.TicketSummary) -> None:
+        number = ticket.number
+        call = self._calls.get(number)
         if call is None or event_id < call.event_id:
             return
-        status = str(ticket.get("status") or call.status)
+        status = ticket.status
         if status in _OFF_BOARD_STATUSES:
             self._drop(number)  # transferred back into a queue, or cancelled: not "called" any more
         else:

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.core.text import LabelBase
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
-from display import palette
-from display.board_view import FONTS, BoardView, CallLine, ServiceLine
+from display.board_view import BoardView, CallLine, ServiceLine
+from display.palette import PALETTE
+from wartemarke.kivy_shell.fonts import register_fonts
 
 KV_FILE = Path(__file__).with_name("display.kv")
 _loaded = False
@@ -30,8 +30,7 @@ def load_layout() -> None:
     global _loaded
     if _loaded:
         return
-    LabelBase.register("DisplaySans", fn_regular=str(FONTS / "NotoSans-Regular.ttf"))
-    LabelBase.register("DisplaySansBold", fn_regular=str(FONTS / "NotoSans-Bold.ttf"))
+    register_fonts()
     Builder.load_file(str(KV_FILE))
     _loaded = True
 
@@ -63,7 +62,7 @@ class DisplayServiceRow(BoxLayout):
     _TEXT_CELLS = ("name", "wait", "slots")
 
     def on_header(self, _row: DisplayServiceRow, header: bool) -> None:
-        colour = (palette.MUTED_TEXT if header else palette.TEXT) + (1,)
+        colour = PALETTE.muted_text if header else PALETTE.text
         for cell in self.ids.values():
             cell.color = colour
 

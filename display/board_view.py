@@ -10,17 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from babel.dates import format_date
 
 from display.board import Board, Call
 from display.counter_label import counter_label
-from wartemarke import ASSETS
+from wartemarke.api_objects import Service, Wait
+from wartemarke.fonts import font_for_language
 from wartemarke.i18n import gettext_for, is_rtl
 from wartemarke.rtl import shape
-
-FONTS = ASSETS / "fonts"
 
 
 @dataclass(frozen=True)
@@ -42,9 +40,8 @@ class ServiceLine:
 class BoardView:
     language: str
     rtl: bool
-    #: Font files for the translated labels (numbers always use the Latin font).
+    #: The font family of the translated labels (numbers always use the Latin one).
     font: str
-    font_bold: str
     now_calling: str
     counter: str
     earlier: str
@@ -65,11 +62,6 @@ def cycling_language(languages: Sequence[str], seconds: float, elapsed: float) -
     return languages[int(elapsed // seconds) % len(languages)]
 
 
-def label_fonts(language: str) -> tuple[str, str]:
-    family = "NotoSansArabic" if is_rtl(language) else "NotoSans"
-    return str(FONTS / f"{family}-Regular.ttf"), str(FONTS / f"{family}-Bold.ttf")
-
-
 def duration_text(span: timedelta) -> str:
     """m:ss or h:mm:ss — the same in every language, so it needs no translation."""
     seconds = max(0, int(span.total_seconds()))
@@ -78,35 +70,29 @@ def duration_text(span: timedelta) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
-def wait_text(wait: dict[str, Any] | None, language: str) -> str:
+def wait_text(wait: Wait | None, language: str) -> str:
     _ = gettext_for("display", language)
-    if not wait or wait.get("low_min") is None or wait.get("high_min") is None:
+    if wait is None:
         return _("unknown")  # never "0": nobody serving this concern is not "no wait"
-    low, high = int(wait["low_min"]), int(wait["high_min"])
+    low, high = wait.low_min, wait.high_min
     if low == high:
         return _("{minutes} min").format(minutes=low)
     return _("{low}–{high} min").format(low=low, high=high)
 
 
-def slots_text(service: dict[str, Any], language: str) -> str:
+def slots_text(service: Service, language: str) -> str:
     _ = gettext_for("display", language)
-    if service.get("quota") is None:
+    if service.quota is None:
         return "-" if is_rtl(language) else "—"
-    remaining = service.get("remaining")
+    remaining = service.remaining
     if remaining is None:
         return _("unknown")
-    return _("none left") if int(remaining) <= 0 else str(remaining)
-
-
-def service_name(service: dict[str, Any], language: str) -> str:
-    names = service.get("names") or {}
-    return names.get(language) or names.get("de") or names.get("en") or str(service.get("id", ""))
+    return _("none left") if remaining <= 0 else str(remaining)
 
 
 def view_board(board: Board, *, language: str, now: datetime, notice: str | dict[str, str] = "") -> BoardView:
     """The screen's content for `language` at `now` (an aware time in the site's zone)."""
     _ = gettext_for("display", language)
-    font, font_bold = label_fonts(language)
     calls = board.calls
 
     def line(call: Call) -> CallLine:
@@ -122,8 +108,7 @@ def view_board(board: Board, *, language: str, now: datetime, notice: str | dict
     return BoardView(
         language=language,
         rtl=is_rtl(language),
-        font=font,
-        font_bold=font_bold,
+        font=font_for_language(language),
         now_calling=shape(_("Now calling")),
         counter=shape(_("Counter")),
         earlier=shape(_("Earlier calls")),
@@ -133,9 +118,9 @@ def view_board(board: Board, *, language: str, now: datetime, notice: str | dict
         columns=(shape(_("Concern")), shape(_("Waiting")), shape(_("Expected wait")), shape(_("Slots left today"))),
         services=tuple(
             ServiceLine(
-                name=shape(service_name(s, language)),
-                waiting=str(s.get("waiting", "")),
-                wait=shape(wait_text(s.get("wait"), language)),
+                name=shape(s.name(language)),
+                waiting=str(s.waiting),
+                wait=shape(wait_text(s.wait, language)),
                 slots=shape(slots_text(s, language)),
             )
             for s in board.services

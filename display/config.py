@@ -6,13 +6,10 @@ half-working board in the waiting room.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pydantic import Field
 
-from pydantic import Field, field_validator
-
-from wartemarke.config_file import ConfigModel, load_config
-from wartemarke.device_config import ServerSection
-from wartemarke.i18n import LANGUAGE_NAMES
+from wartemarke.config_file import ConfigModel
+from wartemarke.device_config import DeviceConfig, Languages
 
 
 class BoardSection(ConfigModel):
@@ -21,7 +18,7 @@ class BoardSection(ConfigModel):
     #: Counter ids whose calls this screen shows (a screen per floor); empty = every counter.
     counters: list[str] = []
     #: Languages the static labels cycle through; empty = the site's languages.
-    languages: list[str] = []
+    languages: Languages = []
     label_seconds: float = Field(6.0, gt=0)
     #: How long a fresh call stays highlighted.
     highlight_seconds: float = Field(8.0, ge=0)
@@ -29,14 +26,6 @@ class BoardSection(ConfigModel):
     history: int = Field(8, ge=0, le=20)
     #: One line at the bottom; a plain string, or a table {de = "...", en = "..."} that cycles.
     notice: str | dict[str, str] = ""
-
-    @field_validator("languages")
-    @classmethod
-    def _known_languages(cls, value: list[str]) -> list[str]:
-        unknown = [lang for lang in value if lang not in LANGUAGE_NAMES]
-        if unknown:
-            raise ValueError(f"unknown language {unknown[0]!r}; expected one of {', '.join(LANGUAGE_NAMES)}")
-        return value
 
 
 class SoundSection(ConfigModel):
@@ -51,11 +40,10 @@ class SoundSection(ConfigModel):
     announce_within_seconds: float = Field(120.0, gt=0)
 
 
-class DisplayConfig(ConfigModel):
-    server: ServerSection
+class DisplayConfig(DeviceConfig):
+    token_role = "display"
     board: BoardSection = BoardSection()
     sound: SoundSection = SoundSection()
 
 
-def load_display_config(path: Path | str) -> DisplayConfig:
-    return load_config(path, DisplayConfig)
+load_display_config = DisplayConfig.load

@@ -6,22 +6,23 @@ and authoritative, so each time the stream comes up the board is reloaded first 
 thread, before the replay is read) and the replay then only adds what the snapshot already
 reflects — `Board` treats the overlap as no-ops.
 
-The UI thread drains `items` whenever `notify` (e.g. a Kivy Clock trigger) fires, so all board
-changes happen in one thread and never under a lock held by the network.
+Everything the feed brings reaches the UI thread in batches (`wartemarke.ui_thread.Batches`): all
+that arrived since the last delivery, in order. So all board changes happen in one thread, never
+under a lock held by the network, and a replay after a long drop is judged as a whole.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from client import Event, EventStream, QueueClient
 from client.errors import ApiError
+from client.live_events import LiveEvents
 from display.board import Announcement, Board
+from wartemarke import api_objects as api
+from wartemarke.ui_thread import Batches, Lanes
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +34,14 @@ class StreamState:
 
 @dataclass(frozen=True)
 class Snapshot:
-    board: dict[str, Any]
+    board: api.Board
 
 
 @dataclass(frozen=True)
 class SiteInfo:
     """`GET /api/v1/site`: the languages to cycle through and the time zone of the clock."""
 
-    site: dict[str, Any]
+    site: api.Site
 
 
 FeedItem = StreamState | Snapshot | SiteInfo | Event
@@ -65,47 +66,49 @@ def apply_items(board: Board, items: list[FeedItem]) -> list[Announcement]:
 
 
 class LiveFeed:
-    """Keeps a display's board fed from the server, forever, in one daemon thread."""
+    """Keeps a display's board fed from the server, forever, in the lane "events" of `lanes`.
+
+    `deliver(items)` gets the feed's items on the UI thread, a batch at a time.
+    """
 
     def __init__(
         self,
         client: QueueClient,
+        lanes: Lanes,
+        deliver: Callable[[list[FeedItem]], None],
         *,
-        notify: Callable[[], None] = lambda: None,
         stream_factory: Callable[..., EventStream] = EventStream,
     ) -> None:
         self._client = client
-        self._notify = notify
-        self.items: queue.Queue[FeedItem] = queue.Queue()
-        self._stream = stream_factory(client.base_url, client.token, on_state=self._on_state)
-        self._thread = threading.Thread(target=self._run, name="display-feed", daemon=True)
-        #: Set when the server refuses the token: a person has to fix the config, retrying won't.
-        self.fatal: ApiError | None = None
+        self._items: Batches[FeedItem] = Batches(lanes.ui, deliver)
+        self._events = LiveEvents(
+            lanes,
+            client.base_url,
+            client.token,
+            on_event=self._put,
+            on_state=self._on_state,
+            on_refused=self._refused,
+            stream_factory=stream_factory,
+        )
         self._site_known = False
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def close(self, timeout: float | None = 5.0) -> None:
-        self._stream.close()
-        self._thread.join(timeout)
-
-    def drain(self) -> list[FeedItem]:
-        """Everything received since the last drain, in order (UI thread)."""
-        items: list[FeedItem] = []
-        while True:
-            try:
-                items.append(self.items.get_nowait())
-            except queue.Empty:
-                return items
+    @property
+    def fatal(self) -> ApiError | None:
+        """Set when the server refuses the token: a person has to fix the config, retrying won't."""
+        return self._events.refused
 
     @property
     def last_event_id(self) -> int | None:
-        return self._stream.last_event_id
+        return self._events.last_event_id
+
+    def start(self) -> None:
+        self._events.start()
+
+    def close(self) -> None:
+        self._events.close()
 
     def _put(self, item: FeedItem) -> None:
-        self.items.put(item)
-        self._notify()
+        self._items.put(item)
 
     def _on_state(self, connected: bool) -> None:
         if connected:
@@ -122,13 +125,8 @@ class LiveFeed:
             # The replay still brings the events; the next reconnect tries the snapshot again.
             log.warning("display: board reload failed: %s", exc.message)
 
-    def _run(self) -> None:
-        try:
-            for event in self._stream.events():
-                self._put(event)
-        except ApiError as exc:
-            self.fatal = exc
-            log.error(
-                "display: the server refused the event stream (%s) — check the token file, then restart", exc.message
-            )
-            self._put(StreamState(False))
+    def _refused(self, error: ApiError) -> None:
+        log.error(
+            "display: the server refused the event stream (%s) — check the token file, then restart", error.message
+        )
+        self._put(StreamState(False))

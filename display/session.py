@@ -19,6 +19,7 @@ from display.board_view import BoardView, cycling_language, view_board
 from display.burn_in import burn_in_offset
 from display.config import DisplayConfig
 from display.live_feed import FeedItem, SiteInfo, apply_items
+from wartemarke.api_objects import Site
 
 DEFAULT_LANGUAGES = ("de", "en")
 
@@ -42,6 +43,7 @@ class DisplaySession:
     ) -> None:
         self.config = config
         self.screen = screen
+        #: None: a silent board (it still shows and highlights every call).
         self.announcer = announcer
         self._now = now
         self._monotonic = monotonic
@@ -90,11 +92,10 @@ class DisplaySession:
         elapsed = self._monotonic() - self._started
         return cycling_language(self.languages, self.config.board.label_seconds, elapsed)
 
-    def _use_site(self, site: dict) -> None:
+    def _use_site(self, site: Site) -> None:
         if not self.config.board.languages:
-            languages = tuple(lang for lang in site.get("languages") or () if isinstance(lang, str))
-            self.languages = languages or DEFAULT_LANGUAGES
+            self.languages = tuple(site.languages) or DEFAULT_LANGUAGES
         try:
-            self.timezone = ZoneInfo(str(site.get("timezone") or ""))
+            self.timezone = ZoneInfo(site.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             self.timezone = None

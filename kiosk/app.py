@@ -1,7 +1,8 @@
-"""Wiring: the controller, the real client and printer, background threads, and the Kivy screens.
+"""Wiring: the controller, the real client and printer, background lanes, and the Kivy screens.
 
 `KioskRuntime` builds everything for one kiosk without needing `App.run()`, so tests can render the
-kiosk into a shared window; `KioskApp` is the thin Kivy App that `wartemarke kiosk` runs.
+kiosk into a shared window; `KioskApp` is the thin Kivy App that `wartemarke kiosk` runs
+(`kiosk.main`).
 """
 
 from __future__ import annotations
@@ -9,18 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from types import EllipsisType
 
-from kivy.app import App
-
-from kiosk.clock_bridge import ClockScheduler, ThreadRunner
+from client import QueueClient
+from client.live_events import LiveEvents
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.deferred_printer import DeferredPrinter
-from kiosk.event_feed import EventFeed
 from kiosk.ports import QueueApi, TicketPrinter
 from kiosk.qr_texture import prepare_qr
 from kiosk.screens import KioskRoot, load_layout
+from wartemarke.kivy_shell.clock import ClockTimers, ui_thread_on_clock
+from wartemarke.kivy_shell.device_app import DeviceApp
+from wartemarke.ui_thread import Lanes
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,6 @@ class KioskRuntime:
         events: bool = True,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        from client import QueueClient
-
         self.config = config
         self.token = token
         self.api = api or QueueClient(config.server.url, token)
@@ -55,13 +56,14 @@ class KioskRuntime:
         if printer is ...:
             printer = DeferredPrinter(config.printer.url, config.printer.profile)
         self.printer = printer
-        self.runner = ThreadRunner()
+        self.ui = ui_thread_on_clock()
+        self.runner = Lanes(self.ui, "kiosk")
         self.controller = KioskController(
             api=self.api,
             probe=self.probe,
             printer=printer,
             runner=self.runner,
-            scheduler=ClockScheduler(),
+            scheduler=ClockTimers(),
             settings=config.kiosk,
             prepare_ticket=prepare_qr,
             **({"now": now} if now else {}),
@@ -69,17 +71,27 @@ class KioskRuntime:
         load_layout()
         self.root = KioskRoot(self.controller)
         self.controller.on_view = self.root.show
-        self.feed = EventFeed(config.server.url, token, self.controller.on_event) if events else None
+        # Remaining slots and waits, live; the controller's refresh every few seconds is the fallback.
+        self.events = (
+            LiveEvents(
+                self.runner,
+                config.server.url,
+                token,
+                on_event=lambda event: self.ui.call_soon(partial(self.controller.on_event, event)),
+            )
+            if events
+            else None
+        )
 
     def start(self) -> None:
         self.controller.start()
-        if self.feed is not None:
-            self.feed.start()
+        if self.events is not None:
+            self.events.start()
 
     def stop(self) -> None:
         self.controller.stop()
-        if self.feed is not None:
-            self.feed.close()
+        if self.events is not None:
+            self.events.close()
         self.runner.stop()
         if self.printer is not None:
             try:
@@ -88,24 +100,13 @@ class KioskRuntime:
                 log.exception("closing the printer failed")
 
 
-class KioskApp(App):
+class KioskApp(DeviceApp):
     title = "Wartemarke Kiosk"
-    use_kivy_settings = False
 
-    def open_settings(self, *_args) -> bool:
-        return False  # F1 opens Kivy's settings panel by default: no way out for visitors
-
-    def __init__(self, runtime: KioskRuntime, rotate_to: str | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.runtime = runtime
-        #: "portrait"/"landscape": turn the picture when the screen is mounted the other way round.
-        self.rotate_to = rotate_to
-        runtime.controller.on_exit = self.stop
-
-    def load_kv(self, filename=None) -> bool:
-        # App would load kiosk/kiosk.kv a second time (it matches the class name): rules twice,
-        # every widget doubled. KioskRuntime has already loaded it.
-        return True
+    def __init__(self, config: KioskConfig, token: str, **kwargs) -> None:
+        super().__init__(config, token, **kwargs)
+        self.runtime = KioskRuntime(config, token=token)
+        self.runtime.controller.on_exit = self.stop
 
     def build(self) -> KioskRoot:
         return self.runtime.root
@@ -114,7 +115,10 @@ class KioskApp(App):
         self.runtime.start()
         from kivy.core.window import Window
 
-        if self.rotate_to is not None and (Window.width > Window.height) != (self.rotate_to == "landscape"):
+        # A full screen mounted the other way round than the config says gets its picture turned
+        # (a demo window is never turned).
+        orientation = self.runtime.config.kiosk.orientation
+        if Window.fullscreen and (Window.width > Window.height) != (orientation == "landscape"):
             Window.rotation = 90
 
         def first_frame(*_args) -> None:

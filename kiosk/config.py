@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from wartemarke.config_file import ConfigModel, load_config
-from wartemarke.device_config import ServerSection
+from wartemarke.config_file import ConfigModel
+from wartemarke.device_config import DeviceConfig, Languages
 from wartemarke.i18n import LANGUAGE_NAMES
 
 
@@ -42,7 +42,7 @@ class PrinterSection(ConfigModel):
 class KioskSection(ConfigModel):
     #: Shown on the start screen and printed on tickets; empty = the site name from the server.
     office_name: str = ""
-    languages: Annotated[list[str], Field(min_length=1)] = list(LANGUAGE_NAMES)
+    languages: Annotated[Languages, Field(min_length=1)] = list(LANGUAGE_NAMES)
     #: Seconds without a touch before the concern screen returns to the start.
     idle_seconds: Annotated[float, Field(ge=5, le=600)] = 45
     #: Seconds the ticket screen stays after a successful print.
@@ -53,25 +53,11 @@ class KioskSection(ConfigModel):
     #: Staff leave full-screen mode by tapping the top-left corner five times and typing this PIN.
     staff_pin: Annotated[str, Field(pattern=r"^[0-9]{4,8}$")]
 
-    @field_validator("languages")
-    @classmethod
-    def _known_languages(cls, value: list[str]) -> list[str]:
-        unknown = [code for code in value if code not in LANGUAGE_NAMES]
-        if unknown:
-            raise ValueError(f"unknown language {unknown[0]!r}; use some of {', '.join(LANGUAGE_NAMES)}")
-        if len(set(value)) != len(value):
-            raise ValueError("a language is listed twice")
-        return value
 
-
-class KioskConfig(ConfigModel):
-    server: ServerSection
+class KioskConfig(DeviceConfig):
+    token_role = "kiosk"
     printer: PrinterSection
     kiosk: KioskSection
 
-    def read_token(self) -> str:
-        return self.server.read_token("kiosk")
 
-
-def load_kiosk_config(path: Path | str) -> KioskConfig:
-    return load_config(path, KioskConfig)
+load_kiosk_config = KioskConfig.load

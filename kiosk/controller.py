@@ -1,9 +1,10 @@
 """What the kiosk does when the visitor taps, the server stops answering or the printer fails.
 
 Screens are states (`views.Screen`), taps and answers are method calls, timeouts are scheduler
-callbacks. No Kivy here: the app hands in a `Runner` (background threads) and a `Scheduler` (Kivy's
-Clock) and draws whatever view `on_view` receives. Everything runs on the UI thread; blocking work
-(HTTP, printing) goes through the runner and comes back as an `Outcome`.
+callbacks. No Kivy here: the app hands in a `Runner` (`wartemarke.ui_thread.Lanes`) and a
+`Scheduler` (Kivy's Clock) and draws whatever view `on_view` receives. Everything runs on the UI
+thread; blocking work (HTTP, printing) goes through the runner's lanes and comes back as an
+`Outcome`, whose error is judged by its type (`client.errors`), like in every app.
 
 The rules the visitor relies on:
 - One tap, one ticket: taps while a ticket is being issued are ignored, and every retry of the same
@@ -25,8 +26,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from client import Event
+from client.errors import (
+    ApiError,
+    Forbidden,
+    QuotaExhausted,
+    RateLimited,
+    ServerUnavailable,
+    ServiceClosed,
+    Unauthorized,
+)
 from kiosk.config import KioskSection
-from kiosk.ports import Outcome, QueueApi, Runner, Scheduler, TicketPrinter, TimerHandle
+from kiosk.ports import QueueApi, Runner, Scheduler, TicketPrinter, TimerHandle
 from kiosk.printer_health import PRINTING_STATUSES, device_status
 from kiosk.staff_exit import StaffExitGesture, StaffPin
 from kiosk.views import (
@@ -42,7 +53,9 @@ from kiosk.views import (
     View,
 )
 from kiosk.wording import ahead_text, is_available, kiosk_text, service_card, service_name, wait_text
+from wartemarke.api_objects import Service, Ticket
 from wartemarke.i18n import LANGUAGE_NAMES, is_rtl
+from wartemarke.ui_thread import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +76,18 @@ BUSY_MESSAGE_SECONDS = 0.5
 #: Start printing a few frames after the ticket screen appeared (see `_show_ticket`).
 PRINT_AFTER_SECONDS = 0.05
 
-#: API error codes (ApiError.error) the kiosk answers with a message instead of "out of service".
-_REFUSALS = ("quota_exhausted", "service_closed", "rate_limited")
-_TOKEN_REJECTED = ("unauthorized", "forbidden")
+
+def _unreachable(error: BaseException | None) -> bool:
+    """True for anything that is not a clear answer from the server (no answer, 5xx, an unusable one)."""
+    return not isinstance(error, ApiError) or isinstance(error, ServerUnavailable)
 
 
-def _error_code(error: BaseException) -> str:
-    """'unreachable' for anything that is not a clear answer from the server, else the API code."""
-    code = getattr(error, "error", None)
-    status = getattr(error, "status", None)
-    if isinstance(code, str) and isinstance(status, int) and 400 <= status < 500:
-        return code
-    return "unreachable"
+def _token_rejected(error: BaseException | None) -> bool:
+    return isinstance(error, Unauthorized | Forbidden)
+
+
+def _message(error: BaseException | None) -> str:
+    return (error.message if isinstance(error, ApiError) else "") or str(error)
 
 
 @dataclass
@@ -102,10 +115,12 @@ class KioskController:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
         new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
-        prepare_ticket: Callable[[dict], None] = lambda ticket: None,
+        prepare_ticket: Callable[[Ticket], None] = lambda ticket: None,
     ) -> None:
         self.api = api
+        #: Asked every second whether the server answers; a client with a short timeout in the app.
         self.probe = probe or api
+        #: None: no printer, every ticket is shown on screen for a photo.
         self.printer = printer
         self.runner = runner
         self.scheduler = scheduler
@@ -121,9 +136,9 @@ class KioskController:
         self.screen = Screen.START
         self.language = settings.languages[0]
         self.office_name = settings.office_name
-        self.services: list[dict] = []
+        self.services: list[Service] = []
         self.notice = ""
-        self.ticket: dict | None = None
+        self.ticket: Ticket | None = None
         self.print_state = PrintState.PRINTING
         self.server_ok = True
         self.problem = ""  # for staff, on the out-of-service screen
@@ -244,16 +259,17 @@ class KioskController:
 
     # ---------------------------------------------------------------- server events
 
-    def on_event(self, name: str, data: dict) -> None:
+    def on_event(self, event: Event) -> None:
         """An event from the server's stream (called on the UI thread)."""
-        if name != "service.updated" or not isinstance(data, dict) or "id" not in data:
+        updated = event.payload
+        if not isinstance(updated, Service):
             return
         for index, service in enumerate(self.services):
-            if service["id"] == data["id"]:
-                self.services[index] = data
+            if service.id == updated.id:
+                self.services[index] = updated
                 break
         else:
-            self.services.append(data)
+            self.services.append(updated)
         if self.screen in (Screen.CONCERNS, Screen.ISSUING):
             self._render()
 
@@ -267,7 +283,7 @@ class KioskController:
         self._after(ISSUE_DEADLINE_SECONDS, "issue_deadline", self._issue_deadline)
         self._after(BUSY_MESSAGE_SECONDS, "busy", self._issue_slow)
 
-        def issue() -> dict:
+        def issue() -> Ticket:
             ticket = self.api.issue_ticket(pending.service, pending.language, idempotency_key=pending.key)
             self.prepare_ticket(ticket)
             return ticket
@@ -289,44 +305,48 @@ class KioskController:
                 if self.screen in (Screen.ISSUING, Screen.OUT_OF_SERVICE):
                     self._show_ticket(outcome.value, pending.language)
                     return
-            log.warning("ticket %s arrived after the visitor left", outcome.value.get("number"))
+            log.warning("ticket %s arrived after the visitor left", outcome.value.number)
             return
         if not current or attempt != pending.attempt:
             return  # an older attempt failing says nothing about the newer one
         self._cancel("issue_deadline")
-        code = _error_code(outcome.error)
-        message = getattr(outcome.error, "message", "") or str(outcome.error)
-        if code == "unreachable":
+        error, message = outcome.error, _message(outcome.error)
+        if _unreachable(error):
             self._out_of_service(f"ticket request failed: {message}")
             return
         self._pending = None
-        if code in _TOKEN_REJECTED:
+        if _token_rejected(error):
             self._out_of_service(f"the server rejected this kiosk's token: {message}")
             return
         if self.screen != Screen.ISSUING:
             return
         _ = kiosk_text(self.language)
-        if code in ("quota_exhausted", "service_closed"):
-            self._mark_closed(pending.service, code)
-            self.notice = _("No more slots today") if code == "quota_exhausted" else _("Closed right now")
+        if isinstance(error, QuotaExhausted | ServiceClosed):
+            quota_gone = isinstance(error, QuotaExhausted)
+            self._mark_closed(pending.service, quota_gone)
+            self.notice = _("No more slots today") if quota_gone else _("Closed right now")
             self._refresh_services()
-        elif code == "rate_limited":
+        elif isinstance(error, RateLimited):
             self.notice = _("Too many tickets in a short time. Please wait a minute.")
         else:
             log.error("ticket request refused: %s", message)
             self.notice = _("Something went wrong. Please ask at the information desk.")
         self._go(Screen.CONCERNS)
 
-    def _mark_closed(self, service_id: str, code: str) -> None:
-        service = self._service(service_id)
-        if service is not None:
-            service["closed_reason"] = code
-            if code == "quota_exhausted" and service.get("quota") is not None:
-                service["remaining"] = 0
+    def _mark_closed(self, service_id: str, quota_gone: bool) -> None:
+        """Grey the service out at once; the refresh that follows brings the server's own figures."""
+        for index, service in enumerate(self.services):
+            if service.id == service_id:
+                closed: dict[str, Any] = {"open": False}
+                if quota_gone:
+                    closed["closed_reason"] = "quota_exhausted"
+                    if service.quota is not None:
+                        closed["remaining"] = 0
+                self.services[index] = service.model_copy(update=closed)
 
     # ---------------------------------------------------------------- printing
 
-    def _show_ticket(self, ticket: dict, language: str) -> None:
+    def _show_ticket(self, ticket: Ticket, language: str) -> None:
         self.ticket = ticket
         self.language = language
         if self.printer is None:
@@ -342,7 +362,7 @@ class KioskController:
         # delay would not do: Kivy runs zero-delay callbacks within the same frame.)
         self._after(PRINT_AFTER_SECONDS, "print_start", lambda: self._start_print(ticket, language))
 
-    def _start_print(self, ticket: dict, language: str) -> None:
+    def _start_print(self, ticket: Ticket, language: str) -> None:
         if self.ticket is not ticket:
             return
         self._printing = True
@@ -354,7 +374,7 @@ class KioskController:
             lambda outcome: self._printed(ticket, outcome),
         )
 
-    def _printed(self, ticket: dict, outcome: Outcome) -> None:
+    def _printed(self, ticket: Ticket, outcome: Outcome) -> None:
         self._printing = False
         if outcome.ok:
             status, detail = device_status(outcome.value)
@@ -374,7 +394,7 @@ class KioskController:
         else:
             self._print_failed(ticket)
 
-    def _print_failed(self, ticket: dict) -> None:
+    def _print_failed(self, ticket: Ticket) -> None:
         if self.ticket is not ticket or self.screen != Screen.TICKET:
             return
         if self._printing:
@@ -434,10 +454,9 @@ class KioskController:
                 self.services = list(outcome.value or [])
                 self._recover()
             return
-        code = _error_code(outcome.error)
-        message = getattr(outcome.error, "message", "") or str(outcome.error)
+        message = _message(outcome.error)
         self.server_ok = False
-        if code in _TOKEN_REJECTED:
+        if _token_rejected(outcome.error):
             self._out_of_service(f"the server rejected this kiosk's token: {message}")
         else:
             self._out_of_service(f"server unreachable: {message}")
@@ -477,12 +496,12 @@ class KioskController:
             self.services = list(outcome.value or [])
             if self.screen in (Screen.CONCERNS, Screen.ISSUING):
                 self._render()
-        elif _error_code(outcome.error) in _TOKEN_REJECTED:
+        elif _token_rejected(outcome.error):
             self._out_of_service(f"the server rejected this kiosk's token: {outcome.error}")
 
     def _site_loaded(self, outcome: Outcome) -> None:
         if outcome.ok and not self.office_name:
-            self.office_name = str((outcome.value or {}).get("name") or "")
+            self.office_name = outcome.value.name
             if self.screen == Screen.START:
                 self._render()
 
@@ -526,8 +545,8 @@ class KioskController:
         if handle is not None:
             handle.cancel()
 
-    def _service(self, service_id: str) -> dict | None:
-        return next((s for s in self.services if s.get("id") == service_id), None)
+    def _service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
 
     def _render(self) -> None:
         self.on_view(self.view())
@@ -573,9 +592,10 @@ class KioskController:
             screen=self.screen,
         )
 
-    def _ticket_view(self, ticket: dict) -> TicketView:
+    def _ticket_view(self, ticket: Ticket) -> TicketView:
         _ = kiosk_text(self.language)
-        names = ticket.get("service_names") or (self._service(ticket.get("service", "")) or {}).get("names") or {}
+        service = self._service(ticket.service)
+        names = ticket.service_names or (service.names if service else {})
         instruction = {
             PrintState.PRINTING: _("Your ticket is being printed…"),
             PrintState.PRINTED: _("Please take your ticket."),
@@ -584,12 +604,12 @@ class KioskController:
         return TicketView(
             language=self.language,
             rtl=is_rtl(self.language),
-            number=str(ticket.get("number", "")),
+            number=ticket.number,
             number_label=_("Your number"),
-            concern=service_name(names, self.language, str(ticket.get("service", ""))),
-            ahead=ahead_text(ticket.get("position"), _),
-            wait=wait_text(ticket.get("wait"), _),
-            qr_text=str(ticket.get("code", "")),
+            concern=service_name(names, self.language, ticket.service),
+            ahead=ahead_text(ticket.position, _),
+            wait=wait_text(ticket.wait, _),
+            qr_text=ticket.code,
             qr_caption=_("Scan with your phone to see your turn."),
             instruction=instruction,
             print_state=self.print_state,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from wartemarke.api_objects import Ticket
+
 
 @dataclass(frozen=True)
 class PrinterProblem:
@@ -41,7 +43,7 @@ class DeferredPrinter:
         except PrinterError as error:
             return PrinterProblem(str(error))
 
-    def print_ticket(self, ticket: dict, *, office_name: str, language: str) -> Any:
+    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> Any:
         from printer import PrinterError
 
         try:

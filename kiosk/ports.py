@@ -1,7 +1,8 @@
 """What the kiosk controller needs from the world, as small protocols.
 
 The controller is tested with fakes of these; the app passes the real `client.QueueClient`,
-a `printer` object, and Kivy-clock based `Scheduler`/`Runner` (see `kiosk.clock_bridge`).
+a `printer` object, the shared `wartemarke.ui_thread.Lanes` as its `Runner` and a Scheduler on
+Kivy's Clock (`wartemarke.kivy_shell.clock.ClockTimers`).
 """
 
 from __future__ import annotations
@@ -9,22 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from wartemarke.api_objects import DeviceStatus, Health, Service, Site, Ticket
+from wartemarke.ui_thread import Outcome
+
 
 class QueueApi(Protocol):
     """The part of `client.QueueClient` the kiosk uses."""
 
-    def health(self) -> dict: ...
-    def site(self) -> dict: ...
-    def services(self) -> list[dict]: ...
-    def issue_ticket(self, service: str, language: str, idempotency_key: str | None = None) -> dict: ...
-    def report_device_status(self, status: str, detail: str = "") -> dict: ...
+    def health(self) -> Health: ...
+    def site(self) -> Site: ...
+    def services(self) -> list[Service]: ...
+    def issue_ticket(self, service: str, language: str, idempotency_key: str | None = None) -> Ticket: ...
+    def report_device_status(self, status: str, detail: str = "") -> DeviceStatus: ...
 
 
 class TicketPrinter(Protocol):
     """The printer contract (`printer.open_printer(...)` returns one)."""
 
     def status(self) -> Any: ...
-    def print_ticket(self, ticket: dict, *, office_name: str, language: str) -> Any: ...
+    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> Any: ...
     def close(self) -> None: ...
 
 
@@ -36,20 +40,6 @@ class Scheduler(Protocol):
     """Runs a callback on the UI thread after a delay (Kivy's Clock in the app)."""
 
     def call_later(self, seconds: float, callback: Callable[[], None]) -> TimerHandle: ...
-
-
-class Outcome:
-    """The result of a background job: a value or the exception it raised."""
-
-    __slots__ = ("value", "error")
-
-    def __init__(self, value: Any = None, error: BaseException | None = None) -> None:
-        self.value = value
-        self.error = error
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 class Runner(Protocol):

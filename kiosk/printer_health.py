@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-DEVICE_STATUSES = ("ok", "paper_near_end", "paper_out", "cover_open", "offline", "error")
+from wartemarke.api_objects import DEVICE_STATUSES
+
 #: Statuses in which the ticket still comes out of the printer.
 PRINTING_STATUSES = ("ok", "paper_near_end")
 

@@ -7,6 +7,8 @@ from functools import lru_cache
 import qrcode
 from kivy.graphics.texture import Texture
 
+from wartemarke.api_objects import Ticket
+
 
 @lru_cache(maxsize=4)
 def qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
@@ -21,9 +23,9 @@ def qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(row) for row in code.get_matrix())
 
 
-def prepare_qr(ticket: dict) -> None:
-    if ticket.get("code"):
-        qr_modules(str(ticket["code"]))
+def prepare_qr(ticket: Ticket) -> None:
+    if ticket.code:
+        qr_modules(ticket.code)
 
 
 def qr_texture(text: str) -> Texture:

@@ -17,10 +17,12 @@ from kivy.uix.button import Button
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
-from kiosk.fonts import ARABIC, font_for, register_fonts
+from kiosk.palette import PALETTE
 from kiosk.qr_texture import qr_texture
 from kiosk.views import ConcernsView, OutOfServiceView, StaffPinView, StartView, TicketView, View
+from wartemarke.fonts import ARABIC, font_for
 from wartemarke.i18n import is_rtl
+from wartemarke.kivy_shell.fonts import register_fonts
 from wartemarke.rtl import has_rtl, shape
 
 KV_FILE = Path(__file__).with_name("kiosk.kv")
@@ -88,8 +90,8 @@ class KioskButton(Button):
     """A big rounded button; `label` is shaped and given the font its script needs (one line)."""
 
     scale = NumericProperty(1.0)
-    fill = ObjectProperty((1, 1, 1, 1))
-    pressed_fill = ObjectProperty((0.85, 0.89, 0.95, 1))
+    fill = ObjectProperty(PALETTE.white)
+    pressed_fill = ObjectProperty(PALETTE.pressed)
     label = StringProperty("")
 
     def on_label(self, _instance, label: str) -> None:

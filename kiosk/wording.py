@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from kiosk.views import ServiceCard
+from wartemarke.api_objects import Service, Wait
 from wartemarke.i18n import gettext_for
 
 Translate = Callable[[str], str]
@@ -27,11 +28,11 @@ def service_name(names: dict[str, str], language: str, fallback: str) -> str:
     return next(iter(names.values()), fallback) if names else fallback
 
 
-def wait_text(wait: dict | None, _: Translate) -> str:
+def wait_text(wait: Wait | None, _: Translate) -> str:
     """A range, never "0 min" for an unknown wait (no counter open, nothing measured yet)."""
-    if not wait or wait.get("low_min") is None or wait.get("high_min") is None:
+    if wait is None:
         return _("Expected wait: unknown")
-    low, high = int(wait["low_min"]), int(wait["high_min"])
+    low, high = wait.low_min, wait.high_min
     if high <= low:
         return _("Expected wait: about {minutes} min").format(minutes=max(low, 1))
     return _("Expected wait: {low}–{high} min").format(low=low, high=high)
@@ -52,16 +53,11 @@ def _weekday(moment: datetime, language: str) -> str:
     return format_date(moment.date(), "EEEE", locale=language)
 
 
-def next_chance_text(next_open: str | None, now: datetime, language: str, _: Translate) -> str:
-    """When tickets can be drawn again, relative to today in the site's time zone."""
-    if not next_open:
+def next_chance_text(moment: datetime | None, now: datetime, language: str, _: Translate) -> str:
+    """When tickets can be drawn again (`Service.next_open`), relative to today in the site's time zone."""
+    if moment is None:
         return ""
-    try:
-        moment = datetime.fromisoformat(next_open)
-    except ValueError:
-        return ""
-    if moment.tzinfo is not None:
-        now = now.astimezone(moment.tzinfo) if now.tzinfo else now.replace(tzinfo=moment.tzinfo)
+    now = now.astimezone(moment.tzinfo) if now.tzinfo else now.replace(tzinfo=moment.tzinfo)
     clock = f"{moment.hour}:{moment.minute:02d}"
     days = (moment.date() - now.date()).days
     if days <= 0:
@@ -73,9 +69,9 @@ def next_chance_text(next_open: str | None, now: datetime, language: str, _: Tra
     return _("Next chance: {day}, {time}").format(day=f"{moment.day}.{moment.month}.", time=clock)
 
 
-def _closed_reason_text(service: dict, _: Translate) -> str:
-    reason = service.get("closed_reason")
-    if reason == "quota_exhausted" or (service.get("remaining") is not None and service["remaining"] <= 0):
+def _closed_reason_text(service: Service, _: Translate) -> str:
+    reason = service.closed_reason
+    if reason == "quota_exhausted" or (service.remaining is not None and service.remaining <= 0):
         return _("No more slots today")
     if reason == "outside_hours":
         return _("Closed right now")
@@ -84,29 +80,25 @@ def _closed_reason_text(service: dict, _: Translate) -> str:
     return _("Not available right now")
 
 
-def is_available(service: dict) -> bool:
-    remaining = service.get("remaining")
-    return (
-        bool(service.get("open", True))
-        and service.get("closed_reason") is None
-        and (remaining is None or remaining > 0)
-    )
+def is_available(service: Service) -> bool:
+    remaining = service.remaining
+    return service.open and service.closed_reason is None and (remaining is None or remaining > 0)
 
 
-def service_card(service: dict, language: str, now: datetime) -> ServiceCard:
+def service_card(service: Service, language: str, now: datetime) -> ServiceCard:
     _ = kiosk_text(language)
-    name = service_name(service.get("names") or {}, language, service["id"])
+    name = service.name(language)
     available = is_available(service)
-    remaining = service.get("remaining")
+    remaining = service.remaining
     remaining_text = "" if remaining is None else _("Slots left today: {count}").format(count=max(remaining, 0))
     if available:
-        return ServiceCard(service["id"], name, True, remaining_text, wait_text(service.get("wait"), _), "", "")
+        return ServiceCard(service.id, name, True, remaining_text, wait_text(service.wait, _), "", "")
     return ServiceCard(
-        service_id=service["id"],
+        service_id=service.id,
         name=name,
         available=False,
         remaining="",
         wait="",
         reason=_closed_reason_text(service, _),
-        next_chance=next_chance_text(service.get("next_open"), now, language, _),
+        next_chance=next_chance_text(service.next_open, now, language, _),
     )

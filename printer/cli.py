@@ -67,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         ticket = sample_ticket(args.language, wait_known=not args.unknown_wait)
         report = printer.print_ticket(ticket, office_name=args.office, language=args.language)
         if report.printed:
-            print(f"printed sample ticket {ticket['number']} ({LANGUAGE_NAMES[args.language]})")
+            print(f"printed sample ticket {ticket.number} ({LANGUAGE_NAMES[args.language]})")
         else:
-            print(f"not printed: sample ticket {ticket['number']}")
+            print(f"not printed: sample ticket {ticket.number}")
         _show(report)
         return EXIT_OK if report.printed else EXIT_FAULT
     finally:

@@ -7,6 +7,7 @@ from printer.layout import ticket_layout
 from printer.links import Link, LinkError
 from printer.profile import PrinterProfile
 from printer.status import DLE_EOT, PrinterReport, PrinterStatus, read_status
+from wartemarke.api_objects import Ticket
 
 #: How long to wait for the one-byte answer to DLE EOT. Printers answer within milliseconds;
 #: this is generous for a slow USB-serial adapter and still keeps a silent printer's verdict short.
@@ -30,7 +31,7 @@ class EscposPrinter:
         except LinkError as exc:
             return PrinterReport(PrinterStatus.OFFLINE, str(exc))
 
-    def print_ticket(self, ticket: dict, *, office_name: str, language: str) -> PrinterReport:
+    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> PrinterReport:
         """Print one ticket unless the printer reports a fault; `printed` says whether it came out.
 
         Nothing is sent into a known fault: a printer without paper would keep the job and print

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
+from wartemarke.api_objects import Ticket
 from wartemarke.i18n import gettext_for, is_rtl
 from wartemarke.rtl import has_rtl
 
@@ -99,43 +100,39 @@ def draw(layout: TicketLayout, surface: TicketSurface) -> None:
             surface.cut()
 
 
-def _issue_time(issued_at: str) -> str:
+def _issue_time(issued_at: datetime) -> str:
     # The server sends the site's local time with its offset; the visitor wants that wall clock time.
-    try:
-        return datetime.fromisoformat(issued_at).strftime("%H:%M")
-    except (TypeError, ValueError):
-        return str(issued_at)
+    return issued_at.strftime("%H:%M")
 
 
-def ticket_layout(ticket: dict, *, office_name: str, language: str) -> TicketLayout:
+def ticket_layout(ticket: Ticket, *, office_name: str, language: str) -> TicketLayout:
     """The blocks of one ticket, in the visitor's `language` (concern also in German)."""
     _ = gettext_for("printer", language)
-    names: dict[str, str] = ticket.get("service_names") or {}
-    german_concern = names.get("de") or ticket["service"]
+    names = ticket.service_names
+    german_concern = names.get("de") or ticket.service
     blocks: list[Block] = []
     if office_name.strip():
         blocks += [TextLine(office_name.strip(), OFFICE, "de", "center"), Gap()]
-    blocks += [TextLine(ticket["number"], NUMBER, "de", "center"), Gap(), TextLine(german_concern, CONCERN, "de")]
+    blocks += [TextLine(ticket.number, NUMBER, "de", "center"), Gap(), TextLine(german_concern, CONCERN, "de")]
     visitor_concern = names.get(language)
     if language != "de" and visitor_concern and visitor_concern != german_concern:
         blocks.append(TextLine(visitor_concern, CONCERN, language))
     blocks.append(Gap())
-    if ticket.get("issued_at"):
-        blocks.append(TextLine(_("Issued at {time}").format(time=_issue_time(ticket["issued_at"])), INFO, language))
+    blocks.append(TextLine(_("Issued at {time}").format(time=_issue_time(ticket.issued_at)), INFO, language))
 
-    position = ticket.get("position")
+    position = ticket.position
     if position is not None:
         ahead = _("You are next") if position <= 0 else _("People ahead of you: {count}").format(count=position)
         blocks.append(TextLine(ahead, INFO, language))
-    wait = ticket.get("wait")
+    wait = ticket.wait
     if wait is None:
         blocks.append(TextLine(_("Expected wait: unknown"), INFO, language))
     else:
-        range_text = _("Expected wait: {low}-{high} min").format(low=wait["low_min"], high=wait["high_min"])
+        range_text = _("Expected wait: {low}-{high} min").format(low=wait.low_min, high=wait.high_min)
         blocks.append(TextLine(range_text, INFO, language))
     blocks += [
         Gap(),
-        QrCode(ticket["code"]),
+        QrCode(ticket.code),
         TextLine(_("Scan for live status"), HINT, language),
         Cut(),
     ]

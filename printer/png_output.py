@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from printer.layout import Gap, QrCode, TextLine, draw, ticket_layout
 from printer.profile import FALLBACK_WIDTH_DOTS
 from printer.text_raster import draw_line, wrap
+from wartemarke.api_objects import Ticket
 
 #: One empty line on paper: font A's 24 dots plus the default line spacing.
 LINE_DOTS = 30
@@ -76,7 +77,7 @@ class PngSurface:
 
 
 def render_ticket_png(
-    ticket: dict, *, office_name: str, language: str, width_dots: int = FALLBACK_WIDTH_DOTS
+    ticket: Ticket, *, office_name: str, language: str, width_dots: int = FALLBACK_WIDTH_DOTS
 ) -> Image.Image:
     """The ticket as an RGB image, `width_dots` wide plus a white margin (576 = 80 mm paper)."""
     surface = PngSurface(width_dots)

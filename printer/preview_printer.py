@@ -16,6 +16,7 @@ from printer.layout import ticket_layout
 from printer.png_output import render_ticket_png
 from printer.profile import PrinterProfile
 from printer.status import PrinterReport, PrinterStatus
+from wartemarke.api_objects import Ticket
 
 
 class PreviewPrinter:
@@ -30,8 +31,8 @@ class PreviewPrinter:
     def status(self) -> PrinterReport:
         return PrinterReport(PrinterStatus.OK, f"preview printer writing to {self.folder}")
 
-    def print_ticket(self, ticket: dict, *, office_name: str, language: str) -> PrinterReport:
-        name = re.sub(r"[^A-Za-z0-9_-]", "_", str(ticket["number"])) or "ticket"
+    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> PrinterReport:
+        name = re.sub(r"[^A-Za-z0-9_-]", "_", ticket.number) or "ticket"
         layout = ticket_layout(ticket, office_name=office_name, language=language)
         binary, picture = self.folder / f"{name}.bin", self.folder / f"{name}.png"
         try:

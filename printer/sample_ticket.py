@@ -1,11 +1,12 @@
 """A realistic ticket for `wartemarke printer test` and the print-size benchmark.
 
-Shaped like the API's Ticket (plus "service_names"), so a test print goes through exactly the code
-a real ticket does. The token has the server's form (32 base32 characters), so the QR code is as
-dense as a real one.
+An API Ticket, so a test print goes through exactly the code a real ticket does. The token has the
+server's form (32 base32 characters), so the QR code is as dense as a real one.
 """
 
 from __future__ import annotations
+
+from wartemarke.api_objects import Ticket
 
 SAMPLE_OFFICE = "Amt für Migration und Integration"
 
@@ -20,21 +21,24 @@ SAMPLE_SERVICE_NAMES = {
 }
 
 
-def sample_ticket(language: str = "de", *, wait_known: bool = True) -> dict:
+def sample_ticket(language: str = "de", *, wait_known: bool = True) -> Ticket:
     token = "k7qp2vxz9lmr4twb8ncy3hjd6fsa1egu"
-    return {
-        "id": "3f6c1e0a-8d7b-4c2e-9a51-2b7d4e9c0f13",
-        "number": "N017",
-        "service": "notfall",
-        "language": language,
-        "status": "waiting",
-        "issued_at": "2026-11-21T07:31:02+01:00",
-        "position": 9,
-        "wait": {"low_min": 20, "high_min": 35} if wait_known else None,
-        "counter": None,
-        "counter_name": None,
-        "called_at": None,
-        "code": f"https://wartemarke.example.de/t/{token}",
-        "status_url": f"https://wartemarke.example.de/t/{token}",
-        "service_names": dict(SAMPLE_SERVICE_NAMES),
-    }
+    return Ticket.model_validate(
+        {
+            "id": "3f6c1e0a-8d7b-4c2e-9a51-2b7d4e9c0f13",
+            "number": "N017",
+            "service": "notfall",
+            "language": language,
+            "status": "waiting",
+            "issued_at": "2026-11-21T07:31:02+01:00",
+            "position": 9,
+            "wait": {"low_min": 20, "high_min": 35} if wait_known else None,
+            "counter": None,
+            "counter_name": None,
+            "called_at": None,
+            "code": f"https://wartemarke.example.de/t/{token}",
+            "status_url": f"https://wartemarke.example.de/t/{token}",
+            "service_names": dict(SAMPLE_SERVICE_NAMES),
+            "allowed_actions": ["call", "transfer", "cancel"],
+        }
+    )

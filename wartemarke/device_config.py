@@ -1,4 +1,5 @@
-"""The `[server]` section every device config shares: where the queue server is, and the token file.
+"""What every device config (kiosk, display, counter) shares: the `[server]` section and its token
+file, how the file is loaded, and the check for language codes.
 
 [server]
 url = "http://127.0.0.1:8000"
@@ -8,10 +9,12 @@ token_file = "../var/demo/kiosk.token"   # relative to the config file; the toke
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, ClassVar, Self
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator
 
-from wartemarke.config_file import ConfigError, ConfigModel
+from wartemarke.config_file import ConfigError, ConfigModel, load_config
+from wartemarke.i18n import LANGUAGE_NAMES
 
 
 class ServerSection(ConfigModel):
@@ -49,3 +52,38 @@ class ServerSection(ConfigModel):
         if not token or any(ch.isspace() for ch in token):
             raise ConfigError(f"server.token_file: {path} must hold the {role} token alone on one line")
         return token
+
+
+class DeviceConfig(ConfigModel):
+    """A device's config file: its `[server]` section, and the role of the token the section names."""
+
+    #: The role of the device's token (`wartemarke admin token create --role ...`).
+    token_role: ClassVar[str]
+    server: ServerSection
+
+    def read_token(self) -> str:
+        return self.server.read_token(self.token_role)
+
+    @classmethod
+    def load(cls, path: Path | str) -> Self:
+        return load_config(path, cls)
+
+
+def _known_language(code: str) -> str:
+    if code not in LANGUAGE_NAMES:
+        raise ValueError(f"unknown language {code!r}; use one of {', '.join(LANGUAGE_NAMES)}")
+    return code
+
+
+def _known_languages(codes: list[str]) -> list[str]:
+    for code in codes:
+        _known_language(code)
+    if len(set(codes)) != len(codes):
+        raise ValueError("a language is listed twice")
+    return codes
+
+
+#: A language code the project ships catalogs for ("de", "uk", "ar", ...).
+Language = Annotated[str, AfterValidator(_known_language)]
+#: Several of them, each once.
+Languages = Annotated[list[str], AfterValidator(_known_languages)]

@@ -113,11 +113,11 @@ def json_reply(status: int, body: object, headers: dict[str, str] | None = None)
     return send
 
 
-def echo_path_reply() -> Reply:
-    """200 with the request's path, to tell concurrent answers apart."""
+def echo_path_reply(ticket: dict) -> Reply:
+    """200 with `ticket` whose id is the request's path, to tell concurrent answers apart."""
 
     def send(handler: _Handler) -> None:
-        json_reply(200, {"path": handler.path})(handler)
+        json_reply(200, {**ticket, "id": handler.path})(handler)
 
     return send
 

@@ -3,69 +3,48 @@
 from __future__ import annotations
 
 import json
-import queue
-import threading
 
 import pytest
 from client_stub_server import event_stream, json_reply
+from stream_reader import StreamReader
 
-from client import Event, EventStream
+from client import EventStream
 from client.backoff import Backoff
 from client.errors import Forbidden, Unauthorized
-
-WAIT = 10.0  # seconds before a test gives up on something that should happen at once
+from wartemarke.api_objects import Service, TicketSummary
 
 
 def sse(event_id: int, name: str, data: dict) -> bytes:
     return f"id: {event_id}\nevent: {name}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-class StreamRunner:
-    """Runs `stream.events()` in a daemon thread, as the apps do, and collects what comes out."""
-
-    def __init__(self, stream: EventStream) -> None:
-        self.stream = stream
-        self.events: queue.Queue[Event] = queue.Queue()
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            for event in self.stream.events():
-                self.events.put(event)
-        except BaseException as exc:  # handed to the test
-            self.error = exc
-
-    def take(self, count: int) -> list[Event]:
-        return [self.events.get(timeout=WAIT) for _ in range(count)]
-
-    def stop(self) -> None:
-        self.stream.close()
-        self.thread.join(WAIT)
-        assert not self.thread.is_alive(), "close() did not end events()"
-
-
-def make_stream(url: str, states: list[bool] | None = None, **options: object) -> EventStream:
-    options = {"backoff": Backoff(initial=0.01, maximum=0.05), **options}
-    on_state = states.append if states is not None else None
-    return EventStream(url, "display-token", on_state=on_state, **options)
+def summary(number: str, **fields: object) -> dict:
+    """A ticket as `ticket.*` events carry it."""
+    return {
+        "id": f"id-{number}",
+        "number": number,
+        "service": "notfall",
+        "language": "de",
+        "status": "waiting",
+        "allowed_actions": ["call", "transfer", "cancel"],
+        **fields,
+    }
 
 
 def test_events_cut_into_small_pieces_arrive_whole(stub) -> None:
     payload = (
         b": hello\n\n"
-        + sse(1, "ticket.issued", {"number": "A001"})
-        + sse(2, "ticket.called", {"number": "A001", "counter_name": "Schalter 2", "note": "Ärger\nzwei Zeilen"})
+        + sse(1, "ticket.issued", summary("A001"))
+        + sse(2, "ticket.called", summary("A001", status="called", counter_name="Schalter Ärger\nzwei Zeilen"))
     )
     pieces = [payload[i : i + 5] for i in range(0, len(payload), 5)]
     stub.reply(event_stream(*pieces, then="silent"))
-    runner = StreamRunner(make_stream(stub.url))
+    runner = StreamReader(stub.url)
     first, second = runner.take(2)
     runner.stop()
-    assert (first.id, first.name, first.data) == (1, "ticket.issued", {"number": "A001"})
+    assert (first.id, first.name, first.payload) == (1, "ticket.issued", TicketSummary(**summary("A001")))
     assert (second.id, second.name) == (2, "ticket.called")
-    assert second.data["note"] == "Ärger\nzwei Zeilen"
+    assert second.payload.counter_name == "Schalter Ärger\nzwei Zeilen"
     request = stub.requests[0]
     assert request.path == "/api/v1/events"
     assert request.headers["Authorization"] == "Bearer display-token"
@@ -74,17 +53,16 @@ def test_events_cut_into_small_pieces_arrive_whole(stub) -> None:
 
 
 def test_a_silent_connection_is_replaced_and_resumes_after_the_last_event(stub) -> None:
-    states: list[bool] = []
     stub.reply(
-        event_stream(sse(41, "ticket.called", {"number": "N041"}), then="silent"),
-        event_stream(sse(42, "ticket.called", {"number": "N042"}), then="silent"),
+        event_stream(sse(41, "ticket.called", summary("N041")), then="silent"),
+        event_stream(sse(42, "ticket.called", summary("N042")), then="silent"),
     )
-    runner = StreamRunner(make_stream(stub.url, states, silence_timeout=0.3))
+    runner = StreamReader(stub.url, silence_timeout=0.3)
     events = runner.take(2)
     runner.stop()
     assert [event.id for event in events] == [41, 42]
     assert stub.requests[1].headers["Last-Event-ID"] == "41"
-    assert states == [True, False, True, False]
+    assert runner.states == [True, False, True, False]
     assert runner.stream.last_event_id == 42
 
 
@@ -92,9 +70,9 @@ def test_an_id_without_data_sets_the_position_to_resume_from(stub) -> None:
     # A server may announce where the stream stands; a display that saw no event yet resumes there.
     stub.reply(
         event_stream(b": connected\n\nid: 77\n\n", then="end"),
-        event_stream(sse(78, "ticket.issued", {"number": "N078"}), then="silent"),
+        event_stream(sse(78, "ticket.issued", summary("N078")), then="silent"),
     )
-    runner = StreamRunner(make_stream(stub.url))
+    runner = StreamReader(stub.url)
     (event,) = runner.take(1)
     runner.stop()
     assert event.id == 78
@@ -104,83 +82,84 @@ def test_an_id_without_data_sets_the_position_to_resume_from(stub) -> None:
 def test_comments_keep_a_quiet_connection_alive(stub) -> None:
     # Pings more often than the silence timeout: the first connection must be kept.
     pings = [piece for _ in range(6) for piece in (0.1, b": ping\n\n")]
-    stub.reply(event_stream(*pings, sse(1, "service.updated", {"id": "notfall"}), then="silent"))
-    runner = StreamRunner(make_stream(stub.url, silence_timeout=0.4))
+    service = {"id": "notfall", "prefix": "N", "names": {"de": "Notfall"}, "open": True}
+    stub.reply(event_stream(*pings, sse(1, "service.updated", service), then="silent"))
+    runner = StreamReader(stub.url, silence_timeout=0.4)
     (event,) = runner.take(1)
     runner.stop()
-    assert event.name == "service.updated"
+    assert event.name == "service.updated" and event.payload == Service(**service)
     assert len(stub.requests) == 1
 
 
 def test_a_stream_started_from_a_stored_id_asks_for_what_came_after(stub) -> None:
-    stub.reply(event_stream(sse(101, "ticket.issued", {"number": "U012"}), then="silent"))
-    stream = EventStream(stub.url, "t", last_event_id=100)
-    runner = StreamRunner(stream)
+    stub.reply(event_stream(sse(101, "ticket.issued", summary("U012")), then="silent"))
+    runner = StreamReader(stub.url, "t", last_event_id=100)
     runner.take(1)
     runner.stop()
     assert stub.requests[0].headers["Last-Event-ID"] == "100"
 
 
 def test_an_ended_stream_and_a_503_are_followed_by_reconnects(stub) -> None:
-    states: list[bool] = []
     stub.reply(
-        event_stream(sse(1, "ticket.issued", {"number": "E001"})),  # then the server hangs up
+        event_stream(sse(1, "ticket.issued", summary("E001"))),  # then the server hangs up
         json_reply(503, {"error": "unavailable", "message": "restarting"}),
-        event_stream(sse(2, "ticket.issued", {"number": "E002"}), then="silent"),
+        event_stream(sse(2, "ticket.issued", summary("E002")), then="silent"),
     )
-    runner = StreamRunner(make_stream(stub.url, states))
+    runner = StreamReader(stub.url)
     events = runner.take(2)
     runner.stop()
-    assert [event.data["number"] for event in events] == ["E001", "E002"]
+    assert [event.payload.number for event in events] == ["E001", "E002"]
     assert [request.headers.get("Last-Event-ID") for request in stub.requests] == [None, "1", "1"]
-    assert states == [True, False, True, False]
+    assert runner.states == [True, False, True, False]
 
 
 @pytest.mark.parametrize(("status", "error_type"), [(401, Unauthorized), (403, Forbidden)])
 def test_a_rejected_token_is_raised_not_retried_forever(stub, status, error_type) -> None:
     states: list[bool] = []
     stub.reply(json_reply(status, {"error": error_type.__name__.lower(), "message": "Token rejected."}))
-    stream = make_stream(stub.url, states)
+    stream = EventStream(stub.url, "display-token", on_state=states.append)
     with pytest.raises(error_type, match="Token rejected"):
         next(stream.events())
     assert len(stub.requests) == 1
     assert states == [False]
 
 
-def test_malformed_events_are_skipped_without_ending_the_stream(stub) -> None:
+def test_malformed_events_are_skipped_without_ending_the_stream(stub, caplog) -> None:
     stub.reply(
         event_stream(
             b"id: 1\nevent: ticket.issued\ndata: not json\n\n",
             b'id: x\nevent: ticket.issued\ndata: {"a": 1}\n\n',
-            sse(3, "ticket.issued", {"number": "A003"}),
+            sse(3, "ticket.issued", {"number": "A003"}),  # not a ticket summary: no id, service, ...
+            sse(4, "ticket.called", summary("A004", called_at="yesterday-ish")),
+            sse(5, "ticket.updated", summary("A005", status="lost")),
+            sse(6, "queue.reshuffled", {"number": "A006"}),  # a kind of event a newer server may send
+            sse(7, "ticket.issued", summary("A007")),
             then="silent",
         )
     )
-    runner = StreamRunner(make_stream(stub.url))
+    runner = StreamReader(stub.url)
     (event,) = runner.take(1)
     runner.stop()
-    assert event.id == 3
+    assert (event.id, event.payload.number) == (7, "A007")
+    assert runner.stream.last_event_id == 7  # never asked for again after a reconnect
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 5 and "without an integer id" in warnings[1]
+    assert all(f"skipped event {n} " in " ".join(warnings) for n in (1, 3, 4, 5))  # the new kind (6) is no fault
 
 
 def test_close_from_another_thread_ends_a_blocked_read(stub) -> None:
     # Default silence timeout (35 s): only close() can end this read in time.
-    states: list[bool] = []
-    stub.reply(event_stream(sse(1, "ticket.issued", {"number": "N001"}), then="silent"))
-    runner = StreamRunner(make_stream(stub.url, states))
+    stub.reply(event_stream(sse(1, "ticket.issued", summary("N001")), then="silent"))
+    runner = StreamReader(stub.url)
     runner.take(1)
     runner.stop()
     assert runner.error is None
-    assert states == [True, False]
+    assert runner.states == [True, False]
     assert not runner.stream.connected
 
 
 def test_close_during_backoff_ends_the_stream(closed_port_url) -> None:
-    states: list[bool] = []
-    stream = make_stream(closed_port_url, states, backoff=Backoff(initial=30.0, maximum=30.0))
-    runner = StreamRunner(stream)
-    for _ in range(1000):  # wait for the first (refused) attempt
-        if states:
-            break
-        runner.thread.join(0.01)
+    runner = StreamReader(closed_port_url, backoff=Backoff(initial=30.0, maximum=30.0))
+    assert runner.next_state() is False  # the first (refused) attempt; now it waits 15-30 s
     runner.stop()
-    assert states == [False]
+    assert runner.states == [False]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import queue
-import threading
 from pathlib import Path
 
 import pytest
 from client_stub_server import forward
+from stream_reader import StreamReader
 
-from client import Event, EventStream, QueueClient
+from client import EventStream, QueueClient
 from client.backoff import Backoff
 from client.errors import (
     ApiError,
@@ -22,6 +21,7 @@ from client.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from wartemarke.api_objects import Health
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 20.0  # seconds before a test gives up waiting for an event
@@ -37,25 +37,25 @@ def clients(server) -> tuple[QueueClient, QueueClient, QueueClient]:
 
 def test_a_whole_ticket_life_through_the_client(live_server) -> None:
     kiosk, staff, display = clients(live_server)
-    assert kiosk.health() == {"status": "ok"}
-    assert "de" in kiosk.site()["languages"]
+    assert kiosk.health() == Health(status="ok")
+    assert "de" in kiosk.site().languages
     ticket = kiosk.issue_ticket("notfall", "uk")
-    assert ticket["number"] == "N001"
-    assert staff.open_counter("1")["open"] is True
+    assert ticket.number == "N001"
+    assert staff.open_counter("1").open is True
 
     called = staff.call_next("1")
-    assert (called["id"], called["status"], called["counter"]) == (ticket["id"], "called", "1")
-    assert staff.recall(ticket["id"])["status"] == "called"
-    assert staff.start(ticket["id"])["status"] == "serving"
-    assert staff.finish(ticket["id"])["status"] == "done"
+    assert (called.id, called.status, called.counter) == (ticket.id, "called", "1")
+    assert staff.recall(ticket.id).status == "called"
+    assert staff.start(ticket.id).status == "serving"
+    assert staff.finish(ticket.id).status == "done"
     assert staff.call_next("1") is None  # 204: nobody waits
 
-    token = ticket["code"].rstrip("/").rsplit("/", 1)[1]
-    assert QueueClient(live_server.url, None).status(token)["status"] == "done"
-    assert display.board()["calls"][0]["number"] == "N001"
-    assert staff.counter("1")["open"] is True
-    assert staff.open_counter("4")["open"] is True
-    assert staff.close_counter("4")["open"] is False
+    token = ticket.code.rstrip("/").rsplit("/", 1)[1]
+    assert QueueClient(live_server.url, None).status(token).status == "done"
+    assert display.board().calls[0].number == "N001"
+    assert staff.counter("1").open is True
+    assert staff.open_counter("4").open is True
+    assert staff.close_counter("4").open is False
 
 
 def test_transfer_scan_no_show_and_cancel_through_the_client(live_server) -> None:
@@ -63,18 +63,18 @@ def test_transfer_scan_no_show_and_cancel_through_the_client(live_server) -> Non
     first = kiosk.issue_ticket("notfall", "ar")
     second = kiosk.issue_ticket("aufenthalt", "tr")
 
-    moved = staff.transfer(first["id"], "aufenthalt")
-    assert (moved["service"], moved["number"], moved["status"]) == ("aufenthalt", first["number"], "waiting")
-    scanned = staff.scan(f"  {first['code'].upper()}\r\n", "3")
-    assert scanned["id"] == first["id"]
-    assert staff.call(second["id"], "3")["status"] == "called"
-    assert staff.no_show(second["id"])["status"] == "no_show"
-    assert staff.cancel(first["id"])["status"] == "cancelled"
-    assert {c["id"] for c in staff.counters()} == {"1", "2", "3", "4", "5"}
+    moved = staff.transfer(first.id, "aufenthalt")
+    assert (moved.service, moved.number, moved.status) == ("aufenthalt", first.number, "waiting")
+    scanned = staff.scan(f"  {first.code.upper()}\r\n", "3")
+    assert scanned.id == first.id
+    assert staff.call(second.id, "3").status == "called"
+    assert staff.no_show(second.id).status == "no_show"
+    assert staff.cancel(first.id).status == "cancelled"
+    assert {c.id for c in staff.counters()} == {"1", "2", "3", "4", "5"}
 
     report = kiosk.report_device_status("paper_near_end", "roll almost empty")
-    assert report["status"] == "paper_near_end"
-    assert any(d["status"] == "paper_near_end" for d in staff.devices())
+    assert report.status == "paper_near_end"
+    assert any(d.status == "paper_near_end" for d in staff.devices())
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_the_real_servers_errors_arrive_as_typed_exceptions(strict_server) -> No
         (lambda: kiosk.call_next("1"), Forbidden, 403, "forbidden"),
         (lambda: display.issue_ticket("notfall", "de"), Forbidden, 403, "forbidden"),
         (lambda: staff.ticket("no-such-ticket"), NotFound, 404, "not_found"),
-        (lambda: staff.finish(first["id"]), InvalidTransition, 409, "invalid_transition"),
+        (lambda: staff.finish(first.id), InvalidTransition, 409, "invalid_transition"),
         (lambda: kiosk.issue_ticket("notfall", "Deutsch"), ValidationFailed, 422, "validation_error"),
         (lambda: staff.scan("garbage from a supermarket receipt", "1"), InvalidCode, 400, "invalid_code"),
     ]
@@ -131,59 +131,26 @@ def test_an_issue_whose_answer_is_lost_is_retried_into_the_same_ticket(live_serv
     assert len(stub.requests) == 2
 
     _, staff, _ = clients(live_server)
-    notfall = next(s for s in staff.services() if s["id"] == "notfall")
-    assert notfall["issued"] == 1
-    assert staff.ticket(ticket["id"])["number"] == ticket["number"] == "N001"
+    notfall = next(s for s in staff.services() if s.id == "notfall")
+    assert notfall.issued == 1
+    assert staff.ticket(ticket.id).number == ticket.number == "N001"
 
 
-class Listener:
-    """An EventStream in a daemon thread, as the display runs it."""
-
-    def __init__(self, server, **options: object) -> None:
-        self.events: queue.Queue[Event] = queue.Queue()
-        self.states: queue.Queue[bool] = queue.Queue()
-        self.error: BaseException | None = None
-        self.stream = EventStream(
-            server.url,
-            server.tokens["display"],
-            on_state=self.states.put,
-            backoff=Backoff(initial=0.05, maximum=0.5),
-            **options,
-        )
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            for event in self.stream.events():
-                self.events.put(event)
-        except BaseException as exc:
-            self.error = exc
-            self.states.put(False)
-
-    def next_state(self) -> bool:
-        return self.states.get(timeout=WAIT)
-
-    def next_named(self, name: str) -> Event:
-        while True:
-            event = self.events.get(timeout=WAIT)
-            if event.name == name:
-                return event
-
-    def close(self) -> None:
-        self.stream.close()
-        self.thread.join(WAIT)
-        assert not self.thread.is_alive()
+def display_listener(server, **options: object) -> StreamReader:
+    """The event stream as a display reads it, reconnecting quickly."""
+    return StreamReader(
+        server.url, server.tokens["display"], wait=WAIT, backoff=Backoff(initial=0.05, maximum=0.5), **options
+    )
 
 
 def test_the_stream_resumes_after_a_restart_without_missing_what_happened_meanwhile(server_factory) -> None:
     server = server_factory()
     kiosk, staff, _ = clients(server)
-    listener = Listener(server)
+    listener = display_listener(server)
     assert listener.next_state() is True
 
     first = kiosk.issue_ticket("notfall", "de")
-    assert listener.next_named("ticket.issued").data["number"] == first["number"]
+    assert listener.next_named("ticket.issued").payload.number == first.number
 
     server.stop()
     assert listener.next_state() is False
@@ -197,22 +164,22 @@ def test_the_stream_resumes_after_a_restart_without_missing_what_happened_meanwh
     server.start()
     assert listener.next_state() is True
     missed = listener.next_named("ticket.issued")
-    assert missed.data["number"] == during["number"]
+    assert missed.payload.number == during.number
     call = listener.next_named("ticket.called")
-    assert (call.data["number"], call.data["counter"]) == (called["number"], "5")
+    assert (call.payload.number, call.payload.counter) == (called.number, "5")
 
     after = kiosk.issue_ticket("aufenthalt", "ru")
-    assert listener.next_named("ticket.issued").data["number"] == after["number"]
-    listener.close()
+    assert listener.next_named("ticket.issued").payload.number == after.number
+    listener.stop()
     assert listener.error is None
 
 
 def test_a_stream_resumes_from_a_stored_event_id(live_server) -> None:
     kiosk, _, _ = clients(live_server)
-    numbers = [kiosk.issue_ticket("einbuergerung", "en")["number"] for _ in range(3)]
-    listener = Listener(live_server, last_event_id=0)
-    replayed = [listener.next_named("ticket.issued").data["number"] for _ in range(3)]
-    listener.close()
+    numbers = [kiosk.issue_ticket("einbuergerung", "en").number for _ in range(3)]
+    listener = display_listener(live_server, last_event_id=0)
+    replayed = [listener.next_named("ticket.issued").payload.number for _ in range(3)]
+    listener.stop()
     assert replayed == numbers
 
 

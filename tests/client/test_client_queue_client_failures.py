@@ -22,6 +22,7 @@ from client.errors import (
     Forbidden,
     InvalidCode,
     InvalidTransition,
+    MalformedAnswer,
     NotFound,
     QuotaExhausted,
     RateLimited,
@@ -30,8 +31,19 @@ from client.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from wartemarke.api_objects import Ticket
 
-TICKET = {"id": "t1", "number": "N001", "service": "notfall", "status": "waiting"}
+TICKET = {
+    "id": "t1",
+    "number": "N001",
+    "service": "notfall",
+    "language": "uk",
+    "status": "waiting",
+    "issued_at": "2026-11-21T07:31:02+01:00",
+    "code": "https://wartemarke.example.de/t/tok1",
+    "status_url": "https://wartemarke.example.de/t/tok1",
+    "allowed_actions": ["call", "transfer", "cancel"],
+}
 
 
 def make_client(url: str, **options: object) -> QueueClient:
@@ -56,7 +68,7 @@ def idempotency_keys(stub) -> list[str]:
 def test_issue_ticket_retries_with_the_same_generated_key(stub, first_failure) -> None:
     stub.reply(first_failure, json_reply(201, TICKET))
     ticket = make_client(stub.url).issue_ticket("notfall", "uk")
-    assert ticket == TICKET
+    assert ticket == Ticket.model_validate(TICKET)
     keys = idempotency_keys(stub)
     assert len(keys) == 2
     assert keys[0] == keys[1]
@@ -150,6 +162,32 @@ def test_a_non_json_success_means_the_url_points_elsewhere(stub) -> None:
         make_client(stub.url).services()
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {key: value for key, value in TICKET.items() if key != "code"},
+        {**TICKET, "status": "lost"},
+        {**TICKET, "issued_at": "yesterday-ish"},
+        [TICKET],
+    ],
+    ids=["field-missing", "unknown-status", "garbled-time", "list-instead-of-object"],
+)
+def test_an_answer_that_is_not_the_promised_object_is_a_clear_failure(stub, answer) -> None:
+    # Like a non-JSON answer: the app cannot use it, so it must not get half a ticket to work on.
+    stub.reply(json_reply(201, answer))
+    with pytest.raises(MalformedAnswer, match=r"POST /api/v1/tickets .*cannot read") as caught:
+        make_client(stub.url).issue_ticket("notfall", "uk")
+    assert isinstance(caught.value, ServerUnavailable)
+    assert len(stub.requests) == 1
+
+
+def test_a_list_answer_is_checked_item_by_item(stub) -> None:
+    service = {"id": "notfall", "prefix": "N", "names": {"de": "Notfall"}, "open": True}
+    stub.reply(json_reply(200, [service, {**service, "next_open": "not a date"}]))
+    with pytest.raises(MalformedAnswer, match=r"1\.next_open"):
+        make_client(stub.url).services()
+
+
 def test_call_next_returns_none_when_nobody_waits(stub) -> None:
     stub.reply(empty_reply(204))
     assert make_client(stub.url).call_next("3") is None
@@ -188,7 +226,7 @@ def test_requests_carry_the_token_and_ids_cannot_escape_their_path(stub) -> None
 
 
 def test_concurrent_calls_from_several_threads_get_their_own_answers(stub) -> None:
-    stub.reply(echo_path_reply())
+    stub.reply(echo_path_reply(TICKET))
     client = make_client(stub.url, timeout=5.0)
     mismatches: list[str] = []
 
@@ -196,7 +234,7 @@ def test_concurrent_calls_from_several_threads_get_their_own_answers(stub) -> No
         for i in range(10):
             ticket_id = f"t{n}-{i}"
             answer = client.ticket(ticket_id)
-            if answer["path"] != f"/api/v1/tickets/{ticket_id}":
+            if answer.id != f"/api/v1/tickets/{ticket_id}":
                 mismatches.append(ticket_id)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]

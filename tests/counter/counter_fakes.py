@@ -1,11 +1,17 @@
-"""An in-memory stand-in for `client.QueueClient` with the server's ticket rules, for controller tests."""
+"""An in-memory stand-in for `client.QueueClient` with the server's ticket rules, for controller tests.
+
+Tickets are kept as the server's JSON; every answer is read through the API's objects, as the
+real client does, so `allowed_actions` comes from the rules below, like the server's.
+"""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
 
+from client import Event
 from client.errors import Expired, InvalidCode, InvalidTransition, NotFound, ServerUnavailable
+from wartemarke.api_objects import Counter, Service, Ticket, event_payload
 
 SERVICES = {
     "notfall": ("N", {"de": "Notfall", "en": "Emergency", "uk": "Терміново", "ar": "حالة طارئة"}),
@@ -15,16 +21,29 @@ SERVICES = {
     ),
     "ukraine": ("U", {"de": "Ukraine", "en": "Ukraine", "uk": "Україна", "ar": "أوكرانيا"}),
 }
-# action -> (allowed from, leads to), as in server/ticket_rules.py
+# action (API name) -> (allowed from, leads to), as in server/ticket_rules.py
 RULES = {
     "call": ({"waiting", "no_show"}, "called"),
     "recall": ({"called"}, "called"),
     "start": ({"called"}, "serving"),
     "finish": ({"called", "serving"}, "done"),
-    "no_show": ({"called"}, "no_show"),
-    "cancel": ({"waiting", "called"}, "cancelled"),
+    "no-show": ({"called"}, "no_show"),
     "transfer": ({"waiting", "called", "serving"}, "waiting"),
+    "cancel": ({"waiting", "called"}, "cancelled"),
 }
+
+
+def answer(ticket: dict[str, Any]) -> Ticket:
+    """The ticket as the server answers it: with what staff may do to it next."""
+    allowed_actions = [action for action, (sources, _) in RULES.items() if ticket["status"] in sources]
+    return Ticket.model_validate({**ticket, "status_url": ticket["code"], "allowed_actions": allowed_actions})
+
+
+def ticket_event(event_id: int, name: str, data: dict[str, Any]) -> Event:
+    """A `ticket.*` or `service.updated` event as the client's stream hands it over."""
+    payload = event_payload(name, data)
+    assert payload is not None, name
+    return Event(event_id, name, payload)
 
 
 class FakeQueue:
@@ -64,7 +83,7 @@ class FakeQueue:
         if self.down:
             raise ServerUnavailable("connection refused")
 
-    def _service(self, service_id: str) -> dict[str, Any]:
+    def service_json(self, service_id: str) -> dict[str, Any]:
         prefix, names = SERVICES[service_id]
         waiting = sum(1 for t in self.tickets.values() if t["service"] == service_id and t["status"] == "waiting")
         return {
@@ -79,16 +98,16 @@ class FakeQueue:
             "wait": None,
         }
 
-    def _counter(self, counter_id: str) -> dict[str, Any]:
+    def _counter(self, counter_id: str) -> Counter:
         if counter_id not in self.desks:
             raise NotFound(404, "not_found", f"Unknown counter {counter_id}.")
         current = next(
             (t for t in self.tickets.values() if t["counter"] == counter_id and t["status"] in ("called", "serving")),
             None,
         )
-        return {**self.desks[counter_id], "current": dict(current) if current else None}
+        return Counter.model_validate({**self.desks[counter_id], "current": answer(current) if current else None})
 
-    def _step(self, action: str, ticket_id: str, **changes: Any) -> dict[str, Any]:
+    def _step(self, action: str, ticket_id: str, **changes: Any) -> Ticket:
         ticket = self.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(404, "not_found", "Unknown ticket.")
@@ -96,12 +115,12 @@ class FakeQueue:
         if ticket["status"] not in allowed:
             raise InvalidTransition(409, "invalid_transition", f"Cannot {action} ticket {ticket['number']}.")
         ticket.update(status=target, **changes)
-        return dict(ticket)
+        return answer(ticket)
 
     # --- the QueueClient methods the counter uses
     def services(self):
         self._up("services")
-        return [self._service(s) for s in SERVICES]
+        return [Service.model_validate(self.service_json(s)) for s in SERVICES]
 
     def counters(self):
         self._up("counters")
@@ -115,7 +134,7 @@ class FakeQueue:
         self._up("open_counter")
         counter = self._counter(counter_id)
         self.desks[counter_id]["open"] = True
-        return {**counter, "open": True}
+        return counter.model_copy(update={"open": True})
 
     def close_counter(self, counter_id):
         self._up("close_counter")
@@ -126,7 +145,7 @@ class FakeQueue:
         self._up("ticket")
         if ticket_id not in self.tickets:
             raise NotFound(404, "not_found", "Unknown ticket.")
-        return dict(self.tickets[ticket_id])
+        return answer(self.tickets[ticket_id])
 
     def call_next(self, counter):
         self._up("call_next")
@@ -160,7 +179,7 @@ class FakeQueue:
 
     def no_show(self, ticket_id):
         self._up("no_show")
-        return self._step("no_show", ticket_id)
+        return self._step("no-show", ticket_id)
 
     def cancel(self, ticket_id):
         self._up("cancel")
@@ -179,7 +198,7 @@ class FakeQueue:
             raise Expired(410, "expired", "This ticket is from an earlier day.")
         for ticket in self.tickets.values():
             if ticket["code"] == code:
-                return dict(ticket)
+                return answer(ticket)
         if code.startswith("https://w.example/t/code"):
             raise NotFound(404, "not_found", "Unknown ticket.")
         raise InvalidCode(400, "invalid_code", "This is not a ticket code of this office.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from counter_fakes import FakeQueue
+from counter_fakes import FakeQueue, ticket_event
 
 from counter.controller import CounterController
 
@@ -223,10 +223,10 @@ def test_events_update_waiting_counts_and_the_current_ticket(queue):
     controller = make(queue)
     controller.sign_in()
     controller.perform("call_next")
-    service = {**queue._service("notfall"), "waiting": 7}
-    controller.handle_event("service.updated", service)
+    service = {**queue.service_json("notfall"), "waiting": 7}
+    controller.handle_event(ticket_event(1, "service.updated", service))
     assert controller.view().waiting[0].waiting == 7
-    controller.handle_event("ticket.updated", {**ticket, "status": "cancelled", "counter": "1"})
+    controller.handle_event(ticket_event(2, "ticket.updated", {**ticket, "status": "cancelled", "counter": "1"}))
     assert controller.view().current is None
 
 
@@ -248,3 +248,32 @@ def test_an_unknown_counter_in_the_config_lets_the_clerk_pick_one(queue):
     view = controller.view()
     assert view.phase == "picking" and view.notice.text == "The server does not know this counter or ticket."
     assert controller.choose_counter("1") and controller.view().phase == "serving"
+
+
+def test_the_buttons_are_what_the_server_allows_for_the_ticket(queue):
+    # The counter keeps no rules of its own: a ticket the server lets only be finished offers only that.
+    ticket = queue.issue("notfall")
+    controller = make(queue)
+    controller.sign_in()
+    controller.perform("call_next")
+    called = {**queue.tickets[ticket["id"]], "allowed_actions": ["finish"]}
+    controller.handle_event(ticket_event(1, "ticket.recalled", called))
+    assert controller.view().enabled == {"finish"}
+    queue.calls.clear()
+    controller.perform("recall")
+    assert controller.view().notice.text == "Start serving ticket N001 first."
+    assert queue.calls == []
+
+
+def test_a_scanned_ticket_can_be_called_when_the_server_allows_calling_it(queue):
+    ticket = queue.issue("notfall")
+    controller = make(queue)
+    controller.sign_in()
+    controller.perform("call_next")
+    controller.perform("no_show")
+    controller.scan(ticket["code"])
+    assert controller.view().scanned.status == "did not come"
+    assert controller.view().can_call_scanned  # a late no-show may still be served: the server allows "call"
+    closed = {**queue.tickets[ticket["id"]], "allowed_actions": []}
+    controller.handle_event(ticket_event(1, "ticket.updated", closed))
+    assert not controller.view().can_call_scanned

@@ -37,10 +37,10 @@ def counter(staff):
 
 
 def test_sign_in_opens_the_counter_and_close_closes_it(live_server, staff, counter):
-    assert staff.counter("2")["open"] is True
+    assert staff.counter("2").open is True
     assert [row.service for row in counter.view().waiting] == ["notfall", "aufenthalt"]
     counter.close()
-    assert staff.counter("2")["open"] is False
+    assert staff.counter("2").open is False
 
 
 def test_whole_ticket_life(kiosk, staff, counter):
@@ -49,12 +49,12 @@ def test_whole_ticket_life(kiosk, staff, counter):
     assert counter.view().waiting[0].waiting == 1
     counter.perform("call_next")
     view = counter.view()
-    assert view.current.number == ticket["number"] and view.current.status == "called"
+    assert view.current.number == ticket.number and view.current.status == "called"
     counter.perform("recall")
     counter.perform("start")
-    assert staff.ticket(ticket["id"])["status"] == "serving"
+    assert staff.ticket(ticket.id).status == "serving"
     counter.perform("finish")
-    assert staff.ticket(ticket["id"])["status"] == "done"
+    assert staff.ticket(ticket.id).status == "done"
     assert counter.view().current is None
     counter.perform("call_next")
     assert counter.view().notice.text == "Nobody is waiting for your concerns."
@@ -63,23 +63,23 @@ def test_whole_ticket_life(kiosk, staff, counter):
 def test_scan_shows_the_ticket_and_calls_it_out_of_turn(kiosk, staff, counter):
     first = kiosk.issue_ticket("notfall", "de")
     second = kiosk.issue_ticket("aufenthalt", "ar")
-    counter.scan(second["code"].upper() + "\r\n")  # scanners may shout and add CRLF
+    counter.scan(second.code.upper() + "\r\n")  # scanners may shout and add CRLF
     view = counter.view()
     assert view.notice is None or view.notice.kind == "info"
-    assert view.scanned.number == second["number"]
+    assert view.scanned.number == second.number
     assert view.scanned.concern == "Residence permit (appointment)"
     assert view.scanned.status == "waiting" and view.scanned.since.startswith("waiting since")
     assert view.can_call_scanned
     counter.call_scanned()
-    assert counter.view().current.number == second["number"]
-    assert staff.ticket(first["id"])["status"] == "waiting"
+    assert counter.view().current.number == second.number
+    assert staff.ticket(first.id).status == "waiting"
 
 
 def test_forged_and_garbage_codes_get_a_clear_message(kiosk, counter):
     ticket = kiosk.issue_ticket("notfall", "de")
-    parts = urlsplit(ticket["code"])
+    parts = urlsplit(ticket.code)
     token = parts.path.rsplit("/", 1)[1]
-    forged = ticket["code"].replace(token, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+    forged = ticket.code.replace(token, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
     for code in (forged, "hello world", "\x00\x01"):
         counter.scan(code)
         view = counter.view()
@@ -92,20 +92,20 @@ def test_transfer_keeps_the_number_and_queues_for_the_other_concern(kiosk, staff
     ticket = kiosk.issue_ticket("notfall", "de")
     counter.perform("call_next")
     counter.perform("transfer", service="einbuergerung")
-    after = staff.ticket(ticket["id"])
-    assert (after["service"], after["status"], after["number"]) == ("einbuergerung", "waiting", ticket["number"])
+    after = staff.ticket(ticket.id)
+    assert (after.service, after.status, after.number) == ("einbuergerung", "waiting", ticket.number)
     assert counter.view().current is None
-    assert counter.view().notice.text == f"Ticket {ticket['number']} now waits for: Naturalisation."
+    assert counter.view().notice.text == f"Ticket {ticket.number} now waits for: Naturalisation."
 
 
 def test_a_409_from_the_server_is_a_message_not_a_crash(kiosk, staff, counter):
     ticket = kiosk.issue_ticket("notfall", "de")
     counter.perform("call_next")
-    staff.no_show(ticket["id"])  # another desk marks it meanwhile
+    staff.no_show(ticket.id)  # another desk marks it meanwhile
     counter.perform("start")
     view = counter.view()
     assert view.notice.kind == "error"
-    assert view.notice.text == f"Not possible now. Ticket {ticket['number']}: did not come."
+    assert view.notice.text == f"Not possible now. Ticket {ticket.number}: did not come."
     assert view.current is None and view.enabled == {"call_next"}
 
 
@@ -129,7 +129,7 @@ def test_events_keep_waiting_counts_and_the_current_ticket_live(live_server, kio
 
     def follow() -> None:
         for event in stream.events():
-            counter.handle_event(event.name, event.data)
+            counter.handle_event(event)
 
     reader = threading.Thread(target=follow, daemon=True)
     reader.start()
@@ -143,8 +143,8 @@ def test_events_keep_waiting_counts_and_the_current_ticket_live(live_server, kio
         wait_for(lambda: counter.view().waiting[1].waiting == 1)
         ticket = staff.call_next("2")  # e.g. the clerk's second screen, or a colleague's app
         wait_for(lambda: counter.view().current is not None)
-        assert counter.view().current.number == ticket["number"]
-        staff.cancel(ticket["id"])
+        assert counter.view().current.number == ticket.number
+        staff.cancel(ticket.id)
         wait_for(lambda: counter.view().current is None)
     finally:
         stream.close()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from client import Event
+from wartemarke import api_objects as api
 
 T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
@@ -32,7 +33,7 @@ def ticket(
     status: str = "called",
     language: str = "uk",
 ) -> dict[str, Any]:
-    """A ticket summary as in `ticket.*` events."""
+    """A ticket summary as `ticket.*` events carry it on the wire (JSON)."""
     return {
         "id": f"id-{number}",
         "number": number,
@@ -43,21 +44,29 @@ def ticket(
         "counter_name": counter,
         "issued_at": (T0 - timedelta(minutes=30)).isoformat(),
         "called_at": called_at.isoformat() if called_at else None,
+        "allowed_actions": [],
     }
 
 
+def event(event_id: int, name: str, data: dict[str, Any]) -> Event:
+    """The event as the client's stream hands it over: its data read as the API object."""
+    payload = api.event_payload(name, data)
+    assert payload is not None, name
+    return Event(event_id, name, payload)
+
+
 def called(event_id: int, number: str, counter: str = "5", at: datetime = T0, **kw: Any) -> Event:
-    return Event(event_id, "ticket.called", ticket(number, counter, called_at=at, **kw))
+    return event(event_id, "ticket.called", ticket(number, counter, called_at=at, **kw))
 
 
 def recalled(event_id: int, number: str, counter: str = "5", at: datetime = T0, **kw: Any) -> Event:
-    return Event(event_id, "ticket.recalled", ticket(number, counter, called_at=at, **kw))
+    return event(event_id, "ticket.recalled", ticket(number, counter, called_at=at, **kw))
 
 
 def updated(
     event_id: int, number: str, status: str, counter: str | None = "5", at: datetime | None = T0, **kw: Any
 ) -> Event:
-    return Event(event_id, "ticket.updated", ticket(number, counter, called_at=at, status=status, **kw))
+    return event(event_id, "ticket.updated", ticket(number, counter, called_at=at, status=status, **kw))
 
 
 def service(
@@ -67,32 +76,33 @@ def service(
     remaining: int | None = 60,
     wait: dict[str, int] | None = None,
     names: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    return {
-        "id": service_id,
-        "prefix": service_id[0].upper(),
-        "names": names or {"de": "Notfall", "en": "Emergency", "uk": "Термінова справа", "ar": "حالة طارئة"},
-        "open": True,
-        "quota": None if remaining is None else 75,
-        "issued": 0 if remaining is None else 75 - remaining,
-        "remaining": remaining,
-        "waiting": waiting,
-        "wait": wait,
-        "priority": 0,
-        "closed_reason": None,
-        "next_open": None,
-        "hours_today": [],
-    }
+) -> api.Service:
+    return api.Service.model_validate(
+        {
+            "id": service_id,
+            "prefix": service_id[0].upper(),
+            "names": names or {"de": "Notfall", "en": "Emergency", "uk": "Термінова справа", "ar": "حالة طارئة"},
+            "open": True,
+            "quota": None if remaining is None else 75,
+            "issued": 0 if remaining is None else 75 - remaining,
+            "remaining": remaining,
+            "waiting": waiting,
+            "wait": wait,
+            "priority": 0,
+            "closed_reason": None,
+            "next_open": None,
+            "hours_today": [],
+        }
+    )
 
 
-def board_call(number: str, counter: str = "5", at: datetime = T0, service_id: str = "notfall") -> dict[str, Any]:
-    return {
-        "number": number,
-        "counter": counter,
-        "counter_name": counter,
-        "service": service_id,
-        "called_at": at.isoformat(),
-    }
+def board_call(number: str, counter: str = "5", at: datetime = T0, service_id: str = "notfall") -> api.Call:
+    return api.Call(number=number, counter=counter, counter_name=counter, service=service_id, called_at=at)
+
+
+def snapshot(calls: list[api.Call], services: list[api.Service]) -> api.Board:
+    """What `GET /api/v1/board` answers."""
+    return api.Board(calls=calls, services=services)
 
 
 class RecordingSpeaker:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
-from display_fakes import T0, FakeClock, board_call, called, recalled, service, updated
+from display_fakes import T0, FakeClock, board_call, called, recalled, service, snapshot, ticket, updated
 
 from client import Event
+from client.event import decode_event
 from display.board import Board
 from display.live_feed import Snapshot, StreamState, apply_items
 
@@ -112,7 +114,7 @@ def test_snapshot_after_reconnect_fills_the_gap_and_the_replay_does_not_repeat_i
     # While offline: N002 was called (event 2) and N001 finished. Reconnect: snapshot, then replay.
     missed_at = T0 + timedelta(seconds=20)
     said = board.load_snapshot(
-        {"calls": [board_call("N002", "2", missed_at), board_call("N001", "1", T0)], "services": [service()]}
+        snapshot(calls=[board_call("N002", "2", missed_at), board_call("N001", "1", T0)], services=[service()])
     )
     assert [a.number for a in said] == ["N002"]
     assert board.apply(called(2, "N002", "2", at=missed_at)) == []
@@ -124,21 +126,21 @@ def test_replay_first_then_snapshot_is_the_same_as_the_other_order():
     board = make_board(clock)
     missed_at = T0 + timedelta(seconds=20)
     said = board.apply(called(2, "N002", "2", at=missed_at))
-    assert board.load_snapshot({"calls": [board_call("N002", "2", missed_at)], "services": []}) == []
+    assert board.load_snapshot(snapshot(calls=[board_call("N002", "2", missed_at)], services=[])) == []
     assert [a.number for a in said] == ["N002"] and numbers(board) == ["N002"]
 
 
 def test_snapshot_removes_calls_that_ended_while_disconnected():
     board = make_board(FakeClock())
     board.apply(called(1, "N001", "1"))
-    board.load_snapshot({"calls": [], "services": []})
+    board.load_snapshot(snapshot(calls=[], services=[]))
     assert board.current is None
 
 
 def test_calls_replayed_long_after_they_happened_are_shown_but_not_spoken():
     clock = FakeClock(T0 + timedelta(minutes=20))
     board = make_board(clock, announce_within=timedelta(minutes=2))
-    assert board.load_snapshot({"calls": [board_call("N001", "1", T0)], "services": []}) == []
+    assert board.load_snapshot(snapshot(calls=[board_call("N001", "1", T0)], services=[])) == []
     assert board.apply(called(3, "N002", "2", at=T0 + timedelta(minutes=1))) == []
     assert numbers(board) == ["N002", "N001"]
 
@@ -150,7 +152,7 @@ def test_replayed_call_that_was_transferred_in_the_same_replay_is_not_announced(
         board,
         [
             StreamState(True),
-            Snapshot({"calls": [], "services": []}),
+            Snapshot(snapshot(calls=[], services=[])),
             called(4, "N003", "3"),
             updated(5, "N003", "waiting", counter=None, at=None),
             called(6, "N004", "2"),
@@ -177,12 +179,12 @@ def test_connection_lost_keeps_the_board_and_remembers_since_when():
 def test_service_updates_replace_figures_and_late_ones_are_ignored():
     board = make_board(FakeClock(), services=["notfall", "ukraine"])
     board.load_snapshot(
-        {"calls": [], "services": [service("ukraine", remaining=None), service(waiting=3), service("aufenthalt")]}
+        snapshot(calls=[], services=[service("ukraine", remaining=None), service(waiting=3), service("aufenthalt")])
     )
-    assert [s["id"] for s in board.services] == ["notfall", "ukraine"]  # configured order and choice
+    assert [s.id for s in board.services] == ["notfall", "ukraine"]  # configured order and choice
     board.apply(Event(10, "service.updated", service(waiting=5)))
     board.apply(Event(9, "service.updated", service(waiting=4)))
-    assert board.services[0]["waiting"] == 5
+    assert board.services[0].waiting == 5
 
 
 def test_counters_not_shown_here_are_ignored():
@@ -194,10 +196,15 @@ def test_counters_not_shown_here_are_ignored():
     assert numbers(board) == []
 
 
-def test_malformed_times_do_not_break_the_board():
+def test_malformed_times_do_not_break_the_board(caplog):
+    # The client's stream reads every event as it arrives (`decode_event`): one with a garbled or
+    # zone-less time is logged and skipped there, so the board never sees it and the next one shows.
     board = make_board(FakeClock())
-    event = called(1, "N001", "1")
-    event.data["called_at"] = "yesterday-ish"
+    for garbled in ("yesterday-ish", "2026-11-21T09:00:00"):
+        data = json.dumps({**ticket("N001", "1"), "called_at": garbled})
+        assert decode_event(1, "ticket.called", data) is None
+    assert "skipped event 1 (ticket.called)" in caplog.text
+    event = decode_event(2, "ticket.called", json.dumps(ticket("N001", "1")))
     assert [a.number for a in board.apply(event)] == ["N001"]
     assert board.current.number == "N001"
 
@@ -219,9 +226,9 @@ def test_a_recall_missed_while_offline_is_said_once_whether_snapshot_or_replay_c
         clock = FakeClock(T0 + timedelta(seconds=55))
         board = make_board(clock)
         board.apply(called(1, "N001", "1", at=T0))
-        snapshot = Snapshot({"calls": [board_call("N001", "1", recall_at)], "services": []})
+        reload = Snapshot(snapshot(calls=[board_call("N001", "1", recall_at)], services=[]))
         replay = recalled(2, "N001", "1", at=recall_at)  # the server moves called_at on a recall
-        items = [snapshot, replay] if order == "snapshot first" else [replay, snapshot]
+        items = [reload, replay] if order == "snapshot first" else [replay, reload]
         said = apply_items(board, [StreamState(True), *items])
         assert [a.number for a in said] == ["N001"], order
 

@@ -1,7 +1,9 @@
 """The display's live path against a real server: drops, missed calls, restarts — no call lost.
 
-The display side is the real one without Kivy: LiveFeed (EventStream + board reloads) feeding a
-DisplaySession whose screen records what it was told to show, and an announcer with a fake speaker.
+The display side is the real one without Kivy: LiveFeed (EventStream + board reloads, in the app's
+lanes) feeding a DisplaySession whose screen records what it was told to show, and an announcer with
+a fake speaker. The test's own thread is the display's UI thread: it empties the `UiThread` mailbox,
+waiting for the next delivery, until the display shows what the test expects.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from display.board_view import BoardView
 from display.config import DisplayConfig
 from display.live_feed import LiveFeed
 from display.session import DisplaySession
+from wartemarke.api_objects import Ticket
+from wartemarke.ui_thread import Lanes, UiThread
 
 
 class CuttableProxy:
@@ -109,19 +113,22 @@ class RunningDisplay:
         self.announcer = Announcer(self.speaker)
         self.screen = RecordingScreen()
         self.session = DisplaySession(config, self.screen, self.announcer)
+        self.ui = UiThread()
+        self.lanes = Lanes(self.ui, "display")
         # Quick reconnects so the test does not wait through a real display's backoff.
         stream = functools.partial(EventStream, backoff=Backoff(initial=0.1, maximum=0.5), silence_timeout=5)
-        self.feed = LiveFeed(QueueClient(url, token, timeout=2, retries=1), stream_factory=stream)
+        client = QueueClient(url, token, timeout=2, retries=1)
+        self.feed = LiveFeed(client, self.lanes, self.session.pump, stream_factory=stream)
         self.feed.start()
 
     def pump_until(self, condition: Callable[[], bool], timeout: float = 20) -> None:
+        """Run what the feed delivers, as the app's UI thread does, until `condition` holds."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.session.pump(self.feed.drain())
-            if condition():
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"display did not reach the expected state in {timeout} s")
+        while not condition():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"display did not reach the expected state in {timeout} s")
+            self.ui.run_pending(timeout=left)
 
     def shown(self) -> list[tuple[str, str]]:
         view = self.screen.views[-1]
@@ -134,6 +141,7 @@ class RunningDisplay:
 
     def close(self) -> None:
         self.feed.close()
+        self.lanes.stop()
 
 
 @pytest.fixture
@@ -149,11 +157,11 @@ def display_on(request):
         display.close()
 
 
-def issue_and_call(server, service: str, counter: str, language: str = "uk") -> dict:
+def issue_and_call(server, service: str, counter: str, language: str = "uk") -> Ticket:
     kiosk = QueueClient(server.url, server.tokens["kiosk"])
     staff = QueueClient(server.url, server.tokens["staff"])
     ticket = kiosk.issue_ticket(service, language)
-    return staff.call(ticket["id"], counter)
+    return staff.call(ticket.id, counter)
 
 
 def test_a_call_made_while_the_display_is_cut_off_is_shown_and_spoken_after_reconnect(live_server, display_on):
@@ -162,21 +170,21 @@ def test_a_call_made_while_the_display_is_cut_off_is_shown_and_spoken_after_reco
         display = display_on(proxy.url, live_server.tokens["display"])
         display.pump_until(lambda: display.session.board.connected)
         first = issue_and_call(live_server, "notfall", "1")
-        display.pump_until(lambda: display.shown()[:1] == [(first["number"], "1")])
+        display.pump_until(lambda: display.shown()[:1] == [(first.number, "1")])
 
         proxy.cut()
         display.pump_until(lambda: not display.session.board.connected)
         assert display.screen.views[-1].connection_lost  # the mark is up, the board stays
-        assert display.shown()[:1] == [(first["number"], "1")]
+        assert display.shown()[:1] == [(first.number, "1")]
         missed = issue_and_call(live_server, "aufenthalt", "3", language="de")
-        QueueClient(live_server.url, live_server.tokens["staff"]).finish(first["id"])  # finished while offline
+        QueueClient(live_server.url, live_server.tokens["staff"]).finish(first.id)  # finished while offline
         proxy.restore()
 
-        display.pump_until(lambda: display.session.board.connected and display.shown()[:1] == [(missed["number"], "3")])
+        display.pump_until(lambda: display.session.board.connected and display.shown()[:1] == [(missed.number, "3")])
         assert display.screen.views[-1].connection_lost == ""
-        assert display.shown() == [(missed["number"], "3"), (first["number"], "1")]
+        assert display.shown() == [(missed.number, "3"), (first.number, "1")]
         spoken = display.spoken()
-        number = missed["number"]
+        number = missed.number
         assert sum(f"Nummer {number[0]} {int(number[1:])}," in text for text in spoken) == 1  # once, not twice
     finally:
         proxy.close()
@@ -186,23 +194,23 @@ def test_the_display_survives_a_server_restart_and_a_kill(live_server, display_o
     display = display_on(live_server.url, live_server.tokens["display"])
     display.pump_until(lambda: display.session.board.connected)
     before = issue_and_call(live_server, "notfall", "2")
-    display.pump_until(lambda: display.shown()[:1] == [(before["number"], "2")])
+    display.pump_until(lambda: display.shown()[:1] == [(before.number, "2")])
 
     live_server.stop()
     display.pump_until(lambda: not display.session.board.connected)
-    assert display.shown()[:1] == [(before["number"], "2")]  # last board kept while the server is away
+    assert display.shown()[:1] == [(before.number, "2")]  # last board kept while the server is away
     live_server.start()
     display.pump_until(lambda: display.session.board.connected)
     after = issue_and_call(live_server, "einbuergerung", "4")
-    display.pump_until(lambda: display.shown()[:1] == [(after["number"], "4")])
+    display.pump_until(lambda: display.shown()[:1] == [(after.number, "4")])
 
     live_server.kill()
     display.pump_until(lambda: not display.session.board.connected)
     live_server.start()
-    recalled = QueueClient(live_server.url, live_server.tokens["staff"]).recall(before["id"])
-    display.pump_until(lambda: display.shown()[:1] == [(recalled["number"], "2")])
-    assert display.shown()[:2] == [(before["number"], "2"), (after["number"], "4")]
-    number = before["number"]
+    recalled = QueueClient(live_server.url, live_server.tokens["staff"]).recall(before.id)
+    display.pump_until(lambda: display.shown()[:1] == [(recalled.number, "2")])
+    assert display.shown()[:2] == [(before.number, "2"), (after.number, "4")]
+    number = before.number
     assert sum(f"Nummer {number[0]} {int(number[1:])}," in text for text in display.spoken()) == 2  # call + recall
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from display.main import main, parse_args
+from display.main import START, main
+from wartemarke.kivy_shell.startup import parse_args
 
 
 def test_a_broken_config_is_named_and_no_window_opens(tmp_path, capsys):
@@ -22,6 +23,6 @@ def test_a_missing_token_file_is_named(tmp_path, capsys):
 
 
 def test_window_size_option():
-    assert parse_args(["--config", "x", "--size", "1080x1920"]).size == (1080, 1920)
+    assert parse_args(START, ["--config", "x", "--size", "1080x1920"]).size == (1080, 1920)
     with pytest.raises(SystemExit):
-        parse_args(["--config", "x", "--size", "big"])
+        parse_args(START, ["--config", "x", "--size", "big"])

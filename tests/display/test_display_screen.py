@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from display_fakes import T0, FakeClock, board_call, called, service
+from display_fakes import T0, FakeClock, board_call, called, service, snapshot
 
 pytestmark = pytest.mark.kivy
 
@@ -55,9 +55,9 @@ def session_for(language: str, clock: FakeClock):
     screen = BoardScreen(history=config.board.history)
     session = DisplaySession(config, screen, None, now=clock)
     session.board.load_snapshot(
-        {
-            "calls": [board_call(f"A{i:03d}", str(i % 5 + 1), T0 + timedelta(seconds=i)) for i in range(8)],
-            "services": [
+        snapshot(
+            calls=[board_call(f"A{i:03d}", str(i % 5 + 1), T0 + timedelta(seconds=i)) for i in range(8)],
+            services=[
                 service("notfall", waiting=9, remaining=63, wait={"low_min": 20, "high_min": 35}),
                 service(
                     "aufenthalt",
@@ -74,7 +74,7 @@ def session_for(language: str, clock: FakeClock):
                     names={"de": "Einbürgerung", "uk": "Натуралізація", "ar": "التجنس"},
                 ),
             ],
-        }
+        )
     )
     return session, screen
 
@@ -94,7 +94,7 @@ def glyph_height(screenshot: Path, label, background: tuple[int, int, int]) -> i
 @pytest.mark.parametrize("orientation", ["landscape", "portrait"])
 @pytest.mark.parametrize("language", ["de", "uk", "ar"])
 def test_board_with_a_fresh_call(window, language, orientation):
-    from display import palette
+    from display.palette import PALETTE
 
     window.size = SIZES[orientation]
     clock = FakeClock(T0 + timedelta(minutes=10))
@@ -111,7 +111,7 @@ def test_board_with_a_fresh_call(window, language, orientation):
         SHOTS.mkdir(parents=True, exist_ok=True)
         shot = SHOTS / f"board-{orientation}-{language}.png"
         screen.export_to_png(str(shot))
-        amber = tuple(round(c * 255) for c in palette.HIGHLIGHT)
+        amber = tuple(round(c * 255) for c in PALETTE.highlight[:3])
         height = glyph_height(shot, ids.current_number, amber)
         assert height >= window.height / 8
         if language == "ar":

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from client import Event
 from client.errors import QuotaExhausted, RateLimited, ServerUnavailable, ServiceClosed, Unauthorized
-from kiosk.ports import Outcome
 from printer.status import PrinterReport, PrinterStatus
+from wartemarke.api_objects import DeviceStatus, Health, Service, Site, Ticket
+from wartemarke.ui_thread import Outcome
 
 
 class FakeTimer:
@@ -85,7 +87,7 @@ class ManualRunner:
             self.run_next(self.jobs[0].lane)
 
 
-def service(sid: str = "notfall", **overrides: Any) -> dict:
+def service(sid: str = "notfall", **overrides: Any) -> Service:
     data = {
         "id": sid,
         "prefix": sid[0].upper(),
@@ -102,18 +104,22 @@ def service(sid: str = "notfall", **overrides: Any) -> dict:
         "hours_today": [["07:30", "12:00"]],
     }
     data.update(overrides)
-    return data
+    return Service.model_validate(data)
+
+
+def service_updated(event_id: int, updated: Service) -> Event:
+    return Event(event_id, "service.updated", updated)
 
 
 @dataclass
 class FakeApi:
     """The queue server as the kiosk sees it; `down` makes every call fail like a dead server."""
 
-    services_list: list[dict] = field(default_factory=lambda: [service("notfall"), service("aufenthalt")])
+    services_list: list[Service] = field(default_factory=lambda: [service("notfall"), service("aufenthalt")])
     down: bool = False
     token_ok: bool = True
     refuse_with: Exception | None = None
-    issued: dict[str, dict] = field(default_factory=dict)  # idempotency key -> ticket
+    issued: dict[str, Ticket] = field(default_factory=dict)  # idempotency key -> ticket
     issue_calls: list[tuple[str, str, str | None]] = field(default_factory=list)
     reports: list[tuple[str, str]] = field(default_factory=list)
 
@@ -123,20 +129,26 @@ class FakeApi:
         if not self.token_ok:
             raise Unauthorized(401, "unauthorized", "unknown token")
 
-    def health(self) -> dict:
+    def health(self) -> Health:
         if self.down:
             raise ServerUnavailable("connection refused")
-        return {"status": "ok"}
+        return Health(status="ok")
 
-    def site(self) -> dict:
+    def site(self) -> Site:
         self._check()
-        return {"id": "ddf", "name": "Amt für Migration", "timezone": "Europe/Berlin", "languages": []}
+        return Site(
+            id="ddf",
+            name="Amt für Migration",
+            timezone="Europe/Berlin",
+            languages=[],
+            public_url="https://wartemarke.example.de",
+        )
 
-    def services(self) -> list[dict]:
+    def services(self) -> list[Service]:
         self._check()
-        return [dict(s) for s in self.services_list]
+        return list(self.services_list)
 
-    def issue_ticket(self, service: str, language: str, idempotency_key: str | None = None) -> dict:
+    def issue_ticket(self, service: str, language: str, idempotency_key: str | None = None) -> Ticket:
         self.issue_calls.append((service, language, idempotency_key))
         self._check()
         if self.refuse_with is not None:
@@ -144,26 +156,30 @@ class FakeApi:
         if idempotency_key in self.issued:
             return self.issued[idempotency_key]
         number = len(self.issued) + 1
-        ticket = {
-            "id": f"t{number}",
-            "number": f"{service[0].upper()}{number:03d}",
-            "service": service,
-            "language": language,
-            "status": "waiting",
-            "position": 3,
-            "wait": {"low_min": 20, "high_min": 35},
-            "counter": None,
-            "code": f"https://wartemarke.example.de/t/tok{number}",
-            "status_url": f"https://wartemarke.example.de/t/tok{number}",
-            "service_names": {"de": "Notfall", "en": "Emergency", "uk": "Термінові справи"},
-        }
+        ticket = Ticket.model_validate(
+            {
+                "id": f"t{number}",
+                "number": f"{service[0].upper()}{number:03d}",
+                "service": service,
+                "language": language,
+                "status": "waiting",
+                "issued_at": "2026-11-21T10:00:00+01:00",
+                "position": 3,
+                "wait": {"low_min": 20, "high_min": 35},
+                "counter": None,
+                "code": f"https://wartemarke.example.de/t/tok{number}",
+                "status_url": f"https://wartemarke.example.de/t/tok{number}",
+                "service_names": {"de": "Notfall", "en": "Emergency", "uk": "Термінові справи"},
+                "allowed_actions": ["call", "transfer", "cancel"],
+            }
+        )
         self.issued[idempotency_key or f"nokey{number}"] = ticket
         return ticket
 
-    def report_device_status(self, status: str, detail: str = "") -> dict:
+    def report_device_status(self, status: str, detail: str = "") -> DeviceStatus:
         self._check()
         self.reports.append((status, detail))
-        return {"device": "kiosk", "role": "kiosk", "status": status, "detail": detail}
+        return DeviceStatus.model_validate({"device": "kiosk", "role": "kiosk", "status": status, "detail": detail})
 
 
 class FakePrinter:
@@ -171,12 +187,12 @@ class FakePrinter:
 
     def __init__(self, status: PrinterStatus = PrinterStatus.OK) -> None:
         self.state = status
-        self.printed: list[dict] = []
+        self.printed: list[dict[str, Any]] = []
 
     def status(self) -> PrinterReport:
         return PrinterReport(self.state, "" if self.state is PrinterStatus.OK else self.state.value)
 
-    def print_ticket(self, ticket: dict, *, office_name: str, language: str) -> PrinterReport:
+    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> PrinterReport:
         if not self.state.prints:
             return PrinterReport(self.state, self.state.value, printed=False)
         self.printed.append({"ticket": ticket, "office_name": office_name, "language": language})

@@ -74,13 +74,15 @@ def tap_at(x: float, y: float) -> None:
 
 
 def pump_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    """Run the Kivy loop (timers, answers from background threads) until `condition` holds."""
+    """Run the Kivy loop a frame at a time (timers, answers from the lanes) until `condition` holds.
+
+    A frame waits for the next tick of Kivy's clock, so this loop keeps the app's own pace.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         EventLoop.idle()
         if condition():
             return True
-        time.sleep(0.005)
     return condition()
 
 

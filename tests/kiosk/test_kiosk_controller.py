@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk_fakes import FakeApi, FakePrinter, QuotaExhausted, RateLimited, service
+from kiosk_fakes import FakeApi, FakePrinter, QuotaExhausted, RateLimited, service, service_updated
 from kiosk_rig import make_rig
 
 from kiosk.views import PrintState, Screen
@@ -58,7 +58,7 @@ def test_tap_on_concern_issues_prints_and_shows_the_ticket(rig):
     assert view.print_state == PrintState.PRINTED
     assert view.instruction == "Please take your ticket."
     printed = rig.printer.printed[0]
-    assert printed["ticket"]["number"] == "N001"
+    assert printed["ticket"].number == "N001"
     assert printed["language"] == "en"
     assert printed["office_name"] == "Amt für Migration"
 
@@ -220,9 +220,9 @@ def test_without_a_printer_tickets_are_shown_on_screen():
 def test_remaining_counts_follow_server_events(rig):
     rig.controller.choose_language("en")
     rig.settle()
-    rig.controller.on_event("service.updated", service("notfall", remaining=5, issued=70))
+    rig.controller.on_event(service_updated(1, service("notfall", remaining=5, issued=70)))
     assert rig.view.cards[0].remaining == "Slots left today: 5"
-    rig.controller.on_event("service.updated", service("notfall", remaining=0, closed_reason="quota_exhausted"))
+    rig.controller.on_event(service_updated(2, service("notfall", remaining=0, closed_reason="quota_exhausted")))
     assert not rig.view.cards[0].available
 
 

@@ -17,6 +17,7 @@ from kiosk.config import load_kiosk_config
 from kiosk.screens import ConcernButton, LanguageButton
 from kiosk.views import PrintState, Screen
 from printer.status import PrinterStatus
+from wartemarke.api_objects import Ticket
 
 pytestmark = pytest.mark.kivy
 
@@ -52,7 +53,7 @@ def running(request):
         runtime.stop()
 
 
-def draw_ticket(runtime, language: str, service: str) -> dict:
+def draw_ticket(runtime, language: str, service: str) -> Ticket:
     controller = runtime.controller
     assert pump_until(lambda: controller.services, timeout=10), "services never arrived"
     tap(find(runtime.root, LanguageButton, code=language))
@@ -72,19 +73,19 @@ def test_tap_through_issues_and_prints_a_ticket(live_server, tmp_path, running):
         assert runtime.controller.print_state == PrintState.PRINTED
         picture = shoot(runtime.root, "live-ticket-uk")
         on_screen = runtime.root.current
-        assert on_screen.number == ticket["number"]
+        assert on_screen.number == ticket.number
         assert on_screen.concern == "Терміново: дозвіл скоро закінчується"
         # A phone pointed at the screen reads exactly the ticket's status link.
         decoded = [code.text for code in zxingcpp.read_barcodes(Image.open(picture).convert("L"))]
-        assert decoded == [ticket["code"]]
+        assert decoded == [ticket.code]
 
-    stored = requests.get(f"{live_server.url}/api/v1/tickets/{ticket['id']}", headers=live_server.headers("staff"))
+    stored = requests.get(f"{live_server.url}/api/v1/tickets/{ticket.id}", headers=live_server.headers("staff"))
     assert stored.status_code == 200
-    assert stored.json()["number"] == ticket["number"]
+    assert stored.json()["number"] == ticket.number
     assert stored.json()["language"] == "uk"
     printed = tmp_path / "printed"
-    assert (printed / f"{ticket['number']}.bin").stat().st_size > 0
-    assert (printed / f"{ticket['number']}.png").stat().st_size > 0
+    assert (printed / f"{ticket.number}.bin").stat().st_size > 0
+    assert (printed / f"{ticket.number}.png").stat().st_size > 0
 
 
 def test_full_and_closed_services_are_greyed_with_the_next_chance(server_factory, tmp_path, running):
@@ -146,4 +147,4 @@ def test_printer_out_of_paper_shows_ticket_and_tells_staff(live_server, tmp_path
 
         assert pump_until(lambda: "paper_out" in kiosk_status(), timeout=10)
     assert printer.printed == []
-    assert ticket["number"].startswith("N")
+    assert ticket.number.startswith("N")

@@ -15,13 +15,14 @@ from kivy_stage import LANDSCAPE, PORTRAIT, find, frames, resize, shoot, staged,
 from kiosk.screens import ConcernButton, KioskButton, KioskLabel, KioskRoot, LanguageButton, load_layout
 from kiosk.views import Screen
 from printer.status import PrinterStatus
+from wartemarke.api_objects import Service
 
 pytestmark = pytest.mark.kivy
 
 LANGUAGES = ("de", "uk", "ar")
 
 
-def demo_services() -> list[dict]:
+def demo_services() -> list[Service]:
     return [
         service(
             "notfall",

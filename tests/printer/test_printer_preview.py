@@ -20,7 +20,7 @@ def test_preview_qr_decodes_to_the_ticket_code(language: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     image.save(SCREENSHOTS / f"ticket-{language}.png")
     codes = [found for found in zxingcpp.read_barcodes(image) if found.format == zxingcpp.BarcodeFormat.QRCode]
-    assert [found.text for found in codes] == [ticket["code"]]
+    assert [found.text for found in codes] == [ticket.code]
 
 
 def test_preview_printer_writes_bytes_and_picture(tmp_path: Path) -> None:
@@ -35,4 +35,4 @@ def test_preview_printer_writes_bytes_and_picture(tmp_path: Path) -> None:
 
     with Image.open(picture) as image:
         assert image.width == 512 + 2 * 24  # the TM-T88V's 512 dots plus the preview's margin
-        assert [found.text for found in zxingcpp.read_barcodes(image)] == [sample_ticket("ar")["code"]]
+        assert [found.text for found in zxingcpp.read_barcodes(image)] == [sample_ticket("ar").code]

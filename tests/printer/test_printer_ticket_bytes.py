@@ -8,6 +8,7 @@ from printer.escpos_output import ticket_bytes
 from printer.layout import TextLine, ticket_layout
 from printer.profile import PrinterProfile
 from printer.sample_ticket import SAMPLE_OFFICE, sample_ticket
+from wartemarke.api_objects import Ticket
 from wartemarke.i18n import gettext_for
 
 NATIVE_QR = b"\x1d(k"
@@ -15,7 +16,7 @@ RASTER_COMMANDS = (b"\x1dv0", b"\x1d(L", b"\x1b*")  # GS v 0, GS ( L, ESC *
 ARABIC_CODE_PAGES = {"CP720": 32, "CP864": 37, "CP1256": 50}
 
 
-def _bytes(language: str, profile: str = "TM-T20III", **ticket_options) -> tuple[dict, bytes]:
+def _bytes(language: str, profile: str = "TM-T20III", **ticket_options) -> tuple[Ticket, bytes]:
     ticket = sample_ticket(language, **ticket_options)
     layout = ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language)
     return ticket, ticket_bytes(layout, PrinterProfile.named(profile))
@@ -34,7 +35,7 @@ def test_german_ticket_is_text_and_native_qr_without_images() -> None:
     ticket, data = _bytes("de")
     assert NATIVE_QR in data
     assert not any(command in data for command in RASTER_COMMANDS)
-    assert _qr_payload(data) == ticket["code"].encode()
+    assert _qr_payload(data) == ticket.code.encode()
     assert b"N017" in data
     assert "Amt für Migration".encode("cp437") in data
     assert gettext_for("printer", "de")("Scan for live status").encode("cp437") in data
@@ -44,7 +45,7 @@ def test_german_ticket_is_text_and_native_qr_without_images() -> None:
 def test_arabic_ticket_sends_arabic_lines_as_images_never_as_text() -> None:
     ticket, data = _bytes("ar")
     assert b"\x1dv0" in data
-    assert _qr_payload(data) == ticket["code"].encode()
+    assert _qr_payload(data) == ticket.code.encode()
     arabic_lines = [
         block.text
         for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="ar")

@@ -1,0 +1,7 @@
+"""The counter's colours by name, from counter/palette.toml (see `wartemarke.palette`)."""
+
+from pathlib import Path
+
+from wartemarke.palette import load_palette
+
+PALETTE = load_palette(Path(__file__).with_name("palette.toml"))
