@@ -87,8 +87,13 @@ class Service(ConfigModel):
 
 class Counter(ConfigModel):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
-    name: Annotated[str, Field(min_length=1, max_length=60)]
+    #: The counter's name in every language of the site ("Schalter 2", "Counter 2", "الشباك 2"): a
+    #: call in Ukrainian must not send the visitor to a German word.
+    names: dict[str, Annotated[str, Field(min_length=1, max_length=60)]]
     services: Annotated[list[str], Field(min_length=1)]
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get("en") or self.names.get("de") or self.id
 
 
 class Limits(ConfigModel):
@@ -144,6 +149,9 @@ class SiteConfig(ConfigModel):
             if counter.id in counter_ids:
                 raise ValueError(f"counters[{index}].id: {counter.id!r} is used twice")
             counter_ids.add(counter.id)
+            missing = [lang for lang in self.site.languages if lang not in counter.names]
+            if missing:
+                raise ValueError(f"counters[{index}].names: no name for {', '.join(missing)}")
             for service_id in counter.services:
                 if service_id not in seen_ids:
                     raise ValueError(f"counters[{index}].services: unknown service {service_id!r}")

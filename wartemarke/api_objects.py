@@ -65,7 +65,19 @@ class Service(ApiObject):
         return next(iter(self.names.values()), self.id)
 
 
-class TicketSummary(ApiObject):
+class _AtCounter:
+    """Objects that may name the counter a ticket is called to."""
+
+    counter: str | None
+    counter_name: str | None
+    counter_names: dict[str, str]
+
+    def counter_in(self, language: str) -> str | None:
+        """The counter's name in `language` (else the office's own name for it); None for no counter."""
+        return self.counter_names.get(language) or self.counter_name or self.counter
+
+
+class TicketSummary(_AtCounter, ApiObject):
     """A ticket as events carry it: no code, nothing a passer-by could use."""
 
     id: str
@@ -74,7 +86,9 @@ class TicketSummary(ApiObject):
     language: str
     status: TicketStatusName
     counter: str | None = None
+    #: The counter's name in the office's own language; `counter_names` has it in every site language.
     counter_name: str | None = None
+    counter_names: dict[str, str] = {}
     called_at: Moment | None = None
     issued_at: Moment | None = None
     #: What staff may do next, decided by the server's rules (the counter greys out the rest).
@@ -102,7 +116,7 @@ class Ticket(TicketSummary):
     status_url: str
 
 
-class TicketStatus(ApiObject):
+class TicketStatus(_AtCounter, ApiObject):
     """What the phone page shows for a ticket's code: nothing about anyone."""
 
     number: str
@@ -110,17 +124,21 @@ class TicketStatus(ApiObject):
     position: int | None = None
     wait: Wait | None = None
     counter: str | None = None
+    #: The counter's name in the office's own language; `counter_names` has it in every site language.
     counter_name: str | None = None
+    counter_names: dict[str, str] = {}
     language: str
     service_names: dict[str, str] = {}
 
 
-class Call(ApiObject):
+class Call(_AtCounter, ApiObject):
     """One call on the waiting-room board."""
 
     number: str
     counter: str | None = None
+    #: The counter's name in the office's own language; `counter_names` has it in every site language.
     counter_name: str | None = None
+    counter_names: dict[str, str] = {}
     service: str
     language: str | None = None
     status: TicketStatusName = "called"
@@ -136,7 +154,9 @@ class Board(ApiObject):
 
 class Counter(ApiObject):
     id: str
+    #: The name in the office's own (first) language; `names` has it in every site language.
     name: str
+    names: dict[str, str] = {}
     services: list[str]
     open: bool
     current: Ticket | None = None

@@ -58,8 +58,14 @@ class Views:
         return f"{self.site.public_url.rstrip('/')}/t/{token}"
 
     def counter_name(self, counter_id: str | None) -> str | None:
+        """The counter's name in the office's own (first) language."""
         counter = self.config.counter(counter_id) if counter_id else None
-        return counter.name if counter else counter_id
+        return counter.name(self.site.languages[0]) if counter else counter_id
+
+    def counter_names(self, counter_id: str | None) -> dict[str, str]:
+        """The counter's name in every language of the site; {} for no counter."""
+        counter = self.config.counter(counter_id) if counter_id else None
+        return dict(counter.names) if counter else {}
 
     def site_info(self) -> dict[str, Any]:
         return {
@@ -129,6 +135,7 @@ class Views:
             "wait": wait.as_json() if wait else None,
             "counter": row.counter_id,
             "counter_name": self.counter_name(row.counter_id),
+            "counter_names": self.counter_names(row.counter_id),
             "code": url,
             "status_url": url,
             "allowed_actions": list(ALLOWED_ACTIONS[TicketStatus(row.status)]),
@@ -144,6 +151,7 @@ class Views:
             "status": row.status,
             "counter": row.counter_id,
             "counter_name": self.counter_name(row.counter_id),
+            "counter_names": self.counter_names(row.counter_id),
             "called_at": self.stored_iso(row.called_at),
             "issued_at": self.stored_iso(row.issued_at),
             "allowed_actions": list(ALLOWED_ACTIONS[TicketStatus(row.status)]),
@@ -152,7 +160,17 @@ class Views:
     @staticmethod
     def phone_status(ticket: dict[str, Any]) -> dict[str, Any]:
         """What the phone page may show of a ticket: nothing but number, status, place, wait and counter."""
-        keys = ("number", "status", "position", "wait", "counter", "counter_name", "language", "service_names")
+        keys = (
+            "number",
+            "status",
+            "position",
+            "wait",
+            "counter",
+            "counter_name",
+            "counter_names",
+            "language",
+            "service_names",
+        )
         return {key: ticket[key] for key in keys}
 
     def call(self, row: TicketRow) -> dict[str, Any]:
@@ -161,6 +179,7 @@ class Views:
             "number": row.number,
             "counter": row.counter_id,
             "counter_name": self.counter_name(row.counter_id),
+            "counter_names": self.counter_names(row.counter_id),
             "service": row.service_id,
             "language": row.language,
             "status": row.status,
@@ -171,7 +190,8 @@ class Views:
         """A counter with the ticket it serves now (called or serving, so no place to compute)."""
         return {
             "id": counter.id,
-            "name": counter.name,
+            "name": counter.name(self.site.languages[0]),
+            "names": dict(counter.names),
             "services": list(counter.services),
             "open": counter.id in snap.open_counters,
             "current": self.ticket(current, snap) if current else None,

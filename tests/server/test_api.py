@@ -444,3 +444,13 @@ class TestEvents:
             ("N001", "Schalter 1"),
         ]
         assert {s["id"] for s in board["services"]} == {"notfall", "aufenthalt", "einbuergerung", "ukraine"}
+
+    def test_a_call_names_the_counter_in_every_language_of_the_site(self, api_server):
+        ticket = issue(api_server, language="ar").json()
+        called = call(api_server, "POST", f"{V1}/counters/1/call-next", "staff").json()
+        assert called["id"] == ticket["id"]
+        assert called["counter_names"]["ar"] == "الشباك 1" and called["counter_names"]["uk"] == "Віконце 1"
+        status = requests.get(f"{api_server.url}{V1}/status/{ticket['code'].rsplit('/', 1)[1]}", timeout=5).json()
+        assert status["counter_names"]["ar"] == "الشباك 1"
+        board = call(api_server, "GET", f"{V1}/board", "display").json()
+        assert board["calls"][0]["counter_names"]["fa"] == "باجه 1"

@@ -64,3 +64,11 @@ def test_the_server_refuses_to_start_and_says_why(tmp_path):
     assert result.returncode == 2
     assert f"{path}: services[0].quota" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_counter_without_a_name_in_a_site_language_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "site.toml"
+    path.write_text(GOOD.replace('names = { de = "Schalter 3", ', "names = { ", 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_site_config(path)
+    assert str(refused.value) == f"{path}: counters[2].names: no name for de"
