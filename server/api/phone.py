@@ -58,7 +58,11 @@ def describe(status: dict[str, Any], language: str) -> tuple[str, str]:
     _ = gettext_for("server", language)
     state = status["status"]
     if state == "waiting":
-        ahead = _("People ahead of you: {count}").format(count=status["position"])
+        # The same words as the printed ticket: "next" rather than "0 people ahead".
+        if status["position"] == 0:
+            ahead = _("You are next.")
+        else:
+            ahead = _("People ahead of you: {count}").format(count=status["position"])
         wait = status["wait"]
         if wait:
             when = _("Expected wait: {low}–{high} minutes").format(low=wait["low_min"], high=wait["high_min"])

@@ -1,24 +1,25 @@
 """The figures of one moment of a service day: what service objects and wait estimates are computed from.
 
-Quotas and queue lengths come from the day's counters and tickets; the wait estimate also needs the
-open counters and today's visit lengths (the wait inputs), which change with staff actions, not with
-issuing, so the issue path reuses them for a moment (WaitInputs).
+Quotas and queue lengths come from the day's counters and tickets. The wait estimate
+(server/rules/wait_estimate.py) also needs the open counters, today's calls and earlier days' paces
+(the wait inputs): today's change with staff actions, not with issuing, so the issue path reuses
+them for a moment; earlier days' do not change within a day and are read once per day.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 
-from server.clock import Clock, to_db
-from server.config import Counter, Service, SiteInfo
+from server.clock import Clock, from_db
+from server.config import SiteConfig
+from server.rules.pace import HISTORY_DAYS, CounterCall, DayCalls, History, call_minutes, day_calls, remembered
 from server.rules.service_day import service_day
 from server.rules.ticket_rules import TicketStatus
-from server.rules.wait_estimate import WaitEstimate, estimate_wait, learned_service_minutes
+from server.rules.wait_estimate import WaitEstimate, WaitModel
 from server.storage.engine import Engines
 from server.storage.schema import counter_states, service_days, service_settings, tickets
 
@@ -29,7 +30,7 @@ WAIT_INPUTS_SECONDS = 2.0
 
 @dataclass
 class DaySnapshot:
-    """The figures of one moment: per service issued/quota, waiting, switched on; open counters; visit lengths."""
+    """The figures of one moment: per service issued/quota, waiting, switched on; open counters; the wait model."""
 
     now: datetime
     day: date
@@ -37,107 +38,148 @@ class DaySnapshot:
     waiting: dict[str, int] = field(default_factory=dict)
     enabled: dict[str, bool] = field(default_factory=dict)
     open_counters: set[str] = field(default_factory=set)
-    observed_minutes: dict[str, list[float]] = field(default_factory=dict)
+    wait_model: WaitModel | None = None
 
-    def capacity(self, service_id: str, counters: Sequence[Counter]) -> float:
-        """Open counters for a service, each by the share of its attention the service gets."""
-        return sum(
-            1 / len(counter.services)
-            for counter in counters
-            if counter.id in self.open_counters and service_id in counter.services
-        )
-
-    def wait(self, service: Service, people_ahead: int, counters: Sequence[Counter]) -> WaitEstimate | None:
-        minutes = learned_service_minutes(service.service_minutes, self.observed_minutes.get(service.id, []))
-        return estimate_wait(people_ahead, minutes, self.capacity(service.id, counters))
+    def wait(self, service_id: str, people_ahead: int) -> WaitEstimate | None:
+        """The range for someone of the service with `people_ahead` before them; None: no counter serves it."""
+        if self.wait_model is None:
+            return None
+        return self.wait_model.wait(service_id, people_ahead, self.waiting, self.open_counters)
 
 
-def read_snapshot(connection: Connection, site: SiteInfo, now: datetime) -> DaySnapshot:
-    day = service_day(now, site)
-    snap = DaySnapshot(now=now, day=day)
+def read_snapshot(connection: Connection, site_id: str, now: datetime, wait_inputs: WaitInputs) -> DaySnapshot:
+    snap = DaySnapshot(now=now, day=wait_inputs.day_of(now))
+    day = snap.day
     for row in connection.execute(
         select(service_days.c.service_id, service_days.c.issued, service_days.c.quota).where(
-            service_days.c.site_id == site.id, service_days.c.day == day
+            service_days.c.site_id == site_id, service_days.c.day == day
         )
     ):
         snap.issued[row.service_id] = (row.issued, row.quota)
     for row in connection.execute(
         select(tickets.c.service_id, func.count())
-        .where(tickets.c.site_id == site.id, tickets.c.day == day, tickets.c.status == TicketStatus.WAITING)
+        .where(tickets.c.site_id == site_id, tickets.c.day == day, tickets.c.status == TicketStatus.WAITING)
         .group_by(tickets.c.service_id)
     ):
         snap.waiting[row[0]] = row[1]
     for row in connection.execute(
-        select(service_settings.c.service_id, service_settings.c.enabled).where(service_settings.c.site_id == site.id)
+        select(service_settings.c.service_id, service_settings.c.enabled).where(service_settings.c.site_id == site_id)
     ):
         snap.enabled[row.service_id] = row.enabled
-    read_wait_inputs(connection, site.id, snap)
+    snap.open_counters, today = wait_inputs.read(connection, day, now)
+    snap.wait_model = wait_inputs.model(today, wait_inputs.history(connection, day), now)
     return snap
 
 
-def read_wait_inputs(connection: Connection, site_id: str, snap: DaySnapshot) -> None:
-    """Open counters and today's visit lengths: what the wait estimate needs besides the queue."""
-    day, now = snap.day, snap.now
-    # A counter is open when its app said so, or when it called someone recently, unless its
-    # app closed it after that call.
-    states = {
-        row.counter_id: (row.open, row.changed_at)
-        for row in connection.execute(
-            select(counter_states.c.counter_id, counter_states.c.open, counter_states.c.changed_at).where(
-                counter_states.c.site_id == site_id
-            )
-        )
-    }
-    snap.open_counters = {counter_id for counter_id, (is_open, _) in states.items() if is_open}
-    for row in connection.execute(
-        select(tickets.c.counter_id, func.max(tickets.c.called_at).label("last_call"))
-        .where(
-            tickets.c.site_id == site_id,
-            tickets.c.day == day,
-            tickets.c.called_at >= to_db(now - RECENT_ACTIVITY),
-            tickets.c.counter_id.is_not(None),
-        )
-        .group_by(tickets.c.counter_id)
-    ):
-        state = states.get(row.counter_id)
-        if state is None or state[0] or state[1] < row.last_call:
-            snap.open_counters.add(row.counter_id)
-    for row in connection.execute(
-        select(tickets.c.service_id, tickets.c.called_at, tickets.c.started_at, tickets.c.finished_at).where(
-            tickets.c.site_id == site_id, tickets.c.day == day, tickets.c.status == TicketStatus.DONE
-        )
-    ):
-        began = row.started_at or row.called_at
-        if began and row.finished_at and row.finished_at > began:
-            minutes = (row.finished_at - began).total_seconds() / 60
-            snap.observed_minutes.setdefault(row.service_id, []).append(minutes)
-
-
 class WaitInputs:
-    """The wait inputs for the issue path, reused for a moment.
+    """Reads (and, for the issue path, reuses) what the wait estimate needs besides the queue.
 
-    They change with staff actions (open, call, finish), not with issuing; re-reading them for
-    every ticket cost three queries. This process's staff actions forget them at once (see
-    Transactions.writing); another process's are seen within WAIT_INPUTS_SECONDS.
+    Open counters and today's calls change with staff actions (open, call, finish), not with
+    issuing; re-reading them for every ticket would cost queries on the hot path. This process's
+    staff actions forget them at once (see Transactions.writing); another process's are seen within
+    WAIT_INPUTS_SECONDS. Earlier days' paces are read once per service day.
     """
 
-    def __init__(self, site: SiteInfo, engines: Engines, clock: Clock) -> None:
-        self._site = site
+    def __init__(self, config: SiteConfig, engines: Engines, clock: Clock) -> None:
+        self._config = config
+        self._site = config.site
         self._engines = engines
         self._clock = clock
-        self._cached: tuple[float, date, set[str], dict[str, list[float]]] | None = None
+        self._configured = {s.id: s.service_minutes for s in config.services}
+        self._counters = {c.id: c.services for c in config.counters}
+        self._cached: tuple[float, date, set[str], DayCalls, dict[str, History]] | None = None
+        self._history: tuple[date, dict[str, History]] | None = None
+
+    def day_of(self, now: datetime) -> date:
+        return service_day(now, self._site)
 
     def forget(self) -> None:
         self._cached = None
 
-    def current(self) -> tuple[set[str], dict[str, list[float]]]:
-        """(open counters, observed visit minutes per service)."""
+    def model(self, today: DayCalls, history: dict[str, History], now: datetime) -> WaitModel:
+        return WaitModel(self._configured, self._counters, today, history, now)
+
+    def current(self) -> tuple[set[str], DayCalls, dict[str, History]]:
+        """(open counters, today's calls, earlier days' paces), reused for a moment."""
         now = self._clock()
+        day = self.day_of(now)
         cached = self._cached
-        if cached is not None and cached[0] > time.monotonic() and cached[1] == service_day(now, self._site):
-            return cached[2], cached[3]
-        snap = DaySnapshot(now=now, day=service_day(now, self._site))
+        if cached is not None and cached[0] > time.monotonic() and cached[1] == day:
+            return cached[2], cached[3], cached[4]
         with self._engines.read.connect() as connection:
-            read_wait_inputs(connection, self._site.id, snap)
-        self._cached = (time.monotonic() + WAIT_INPUTS_SECONDS, snap.day, snap.open_counters, snap.observed_minutes)
-        return snap.open_counters, snap.observed_minutes
+            open_counters, today = self.read(connection, day, now)
+            history = self.history(connection, day)
+        self._cached = (time.monotonic() + WAIT_INPUTS_SECONDS, day, open_counters, today, history)
+        return open_counters, today, history
+
+    def read(self, connection: Connection, day: date, now: datetime) -> tuple[set[str], DayCalls]:
+        """The open counters and today's calls, read now."""
+        site_id = self._site.id
+        # A counter is open when its app said so, or when it called someone recently, unless its
+        # app closed it after that call.
+        states = {
+            row.counter_id: (row.open, from_db(row.changed_at))
+            for row in connection.execute(
+                select(counter_states.c.counter_id, counter_states.c.open, counter_states.c.changed_at).where(
+                    counter_states.c.site_id == site_id
+                )
+            )
+        }
+        open_counters = {counter_id for counter_id, (is_open, _) in states.items() if is_open}
+        calls = [
+            CounterCall(
+                row.service_id,
+                row.counter_id,
+                from_db(row.called_at),
+                None
+                if row.status in (TicketStatus.CALLED, TicketStatus.SERVING)
+                else from_db(row.finished_at or row.called_at),
+            )
+            for row in connection.execute(
+                select(
+                    tickets.c.service_id,
+                    tickets.c.counter_id,
+                    tickets.c.status,
+                    tickets.c.called_at,
+                    tickets.c.finished_at,
+                ).where(
+                    tickets.c.site_id == site_id,
+                    tickets.c.day == day,
+                    tickets.c.called_at.is_not(None),
+                    tickets.c.counter_id.is_not(None),
+                )
+            )
+        ]
+        last_call: dict[str, datetime] = {}
+        for call in calls:
+            last_call[call.counter] = max(call.called_at, last_call.get(call.counter, call.called_at))
+        for counter_id, called_at in last_call.items():
+            state = states.get(counter_id)
+            if called_at >= now - RECENT_ACTIVITY and (state is None or state[0] or state[1] < called_at):
+                open_counters.add(counter_id)
+        return open_counters, day_calls(calls)
+
+    def history(self, connection: Connection, today: date) -> dict[str, History]:
+        """Earlier days' paces per service; read once per service day (they do not change)."""
+        cached = self._history
+        if cached is not None and cached[0] == today:
+            return cached[1]
+        per_day: dict[date, list[CounterCall]] = {}
+        for row in connection.execute(
+            select(
+                tickets.c.day, tickets.c.service_id, tickets.c.counter_id, tickets.c.called_at, tickets.c.finished_at
+            ).where(
+                tickets.c.site_id == self._site.id,
+                tickets.c.day >= today - timedelta(days=HISTORY_DAYS),
+                tickets.c.day < today,
+                tickets.c.called_at.is_not(None),
+                tickets.c.finished_at.is_not(None),
+                tickets.c.counter_id.is_not(None),
+            )
+        ):
+            per_day.setdefault(row.day, []).append(
+                CounterCall(row.service_id, row.counter_id, from_db(row.called_at), from_db(row.finished_at))
+            )
+        history = remembered({day: call_minutes(calls) for day, calls in per_day.items()}, today)
+        self._history = (today, history)
+        return history

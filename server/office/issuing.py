@@ -30,6 +30,7 @@ from server.rules.errors import InvalidInput, QuotaExhausted, ServiceClosed
 from server.rules.service_day import ClosedReason, availability, next_opening, service_day
 from server.rules.ticket_codes import new_token
 from server.rules.ticket_rules import TicketStatus, format_number
+from server.rules.wait_estimate import WaitModel
 from server.storage.schema import service_settings, tickets
 
 #: (ticket, created): created is False for a repeated idempotency key.
@@ -71,6 +72,8 @@ class Issuing:
     def __init__(self, queue: SiteQueue) -> None:
         self._queue = queue
         self._site = queue.site
+        # Shared counters weigh every queue's wait, so the answers need every service's waiting count.
+        self._service_ids = [s.id for s in queue.config.services]
         self._committer: GroupCommitter[IssueRequest, Issued] = GroupCommitter(
             self.issue_batch, name=f"issue-{queue.site.id}"
         )
@@ -147,7 +150,7 @@ class Issuing:
         """
         queue = self._queue
         outcomes: list[Any] = [None] * len(requests)
-        open_counters, observed = queue.wait_inputs.current()
+        open_counters, today_calls, history = queue.wait_inputs.current()
         with queue.transactions.writing(serialise_at_start=False, keeps_wait_inputs=True) as connection:
             now = queue.clock()
             stored_now = to_db(now)
@@ -195,7 +198,8 @@ class Issuing:
                         )
             if not rows:
                 return self._with_repeats(outcomes, repeats)
-            snap = self._write_tickets(connection, rows, issued, now, day, open_counters, observed)
+            wait_model = queue.wait_inputs.model(today_calls, history, now)
+            snap = self._write_tickets(connection, rows, issued, now, day, open_counters, wait_model)
         # Committed: now the answers, each with its place in the queue.
         for index, values in rows.items():
             row = SimpleNamespace(**values)
@@ -296,14 +300,14 @@ class Issuing:
         now: datetime,
         day: date,
         open_counters: set[str],
-        observed: dict[str, list[float]],
+        wait_model: WaitModel,
     ) -> DaySnapshot:
         """Insert the batch's tickets and announce them; the figures after the batch, for the answers."""
         queue = self._queue
         connection.execute(_INSERT_TICKETS, list(rows.values()))
         waiting = dict(
             connection.execute(
-                _WAITING_PER_SERVICE, {"b_site": self._site.id, "b_day": day, "b_services": list(issued)}
+                _WAITING_PER_SERVICE, {"b_site": self._site.id, "b_day": day, "b_services": self._service_ids}
             ).all()
         )
         snap = DaySnapshot(
@@ -313,7 +317,7 @@ class Issuing:
             waiting=waiting,
             enabled=dict.fromkeys(issued, True),
             open_counters=open_counters,
-            observed_minutes=observed,
+            wait_model=wait_model,
         )
         announcements: list[tuple[EventName, dict[str, Any]]] = [
             ("ticket.issued", queue.views.summary(SimpleNamespace(**values))) for values in rows.values()

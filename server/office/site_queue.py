@@ -31,7 +31,7 @@ class SiteQueue:
         self.site = config.site
         self.clock = clock
         self.signing_key = signing_key
-        self.wait_inputs = WaitInputs(config.site, engines, clock)
+        self.wait_inputs = WaitInputs(config, engines, clock)
         self.transactions = Transactions(engines, config.site.id, forget_wait_inputs=self.wait_inputs.forget)
         self.events = EventLog(self.transactions, clock)
         self.views = Views(config)
@@ -58,7 +58,7 @@ class SiteQueue:
     # -- stored figures and tickets
 
     def snapshot(self, connection: Connection) -> DaySnapshot:
-        return read_snapshot(connection, self.site, self.clock())
+        return read_snapshot(connection, self.site.id, self.clock(), self.wait_inputs)
 
     def ticket_row(self, connection: Connection, ticket_id: str) -> Row[Any]:
         row = connection.execute(

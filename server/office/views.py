@@ -83,7 +83,7 @@ class Views:
             service, snap.now, self.site, enabled=snap.enabled.get(service.id, True), remaining=remaining
         )
         waiting = snap.waiting.get(service.id, 0)
-        wait = snap.wait(service, waiting, self.config.counters)
+        wait = snap.wait(service.id, waiting)
         local = snap.now.astimezone(self.site.zone)
         return {
             "id": service.id,
@@ -118,7 +118,7 @@ class Views:
         if row.status == TicketStatus.WAITING and service is not None:
             assert snap is not None and people_ahead is not None, "a waiting ticket's place needs the snapshot"
             position = people_ahead
-            wait = snap.wait(service, position, self.config.counters)
+            wait = snap.wait(service.id, position)
         elif row.status not in (TicketStatus.CALLED, TicketStatus.SERVING):
             position = None
         url = self.status_url(row.code_token)

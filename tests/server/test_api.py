@@ -325,9 +325,10 @@ class TestCodes:
         page = requests.get(ticket["code"].replace("http://127.0.0.1:8000", api_server.url), timeout=10)
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert 'lang="uk"' in page.text and "N001" in page.text and "Будь ласка, зачекайте" in page.text
+        assert "Ви наступні." in page.text  # position 0: the ticket's words, not "0 people ahead"
         arabic = issue(api_server, language="ar").json()
         page = requests.get(arabic["code"].replace("http://127.0.0.1:8000", api_server.url), timeout=10)
-        assert 'dir="rtl"' in page.text and "يرجى الانتظار" in page.text
+        assert 'dir="rtl"' in page.text and "يرجى الانتظار" in page.text and "عدد الأشخاص قبلك: 1" in page.text
 
 
 class TestBadInput:

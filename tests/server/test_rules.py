@@ -14,7 +14,6 @@ from server.rules.errors import InvalidCode, InvalidTransition
 from server.rules.service_day import ClosedReason, availability, next_opening, service_day
 from server.rules.ticket_codes import new_token, verify_token
 from server.rules.ticket_rules import Action, TicketStatus, format_number, next_status
-from server.rules.wait_estimate import estimate_wait, learned_service_minutes
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SITE = load_site_config(ROOT / "config" / "site.toml")
@@ -151,32 +150,6 @@ class TestCallingOrder:
 
     def test_nobody_waiting(self):
         assert choose_next([], self.now, {}) is None
-
-
-class TestWaitEstimate:
-    def test_no_counter_means_unknown_not_zero(self):
-        assert estimate_wait(5, 10, 0) is None
-
-    def test_more_counters_shorter_wait_and_the_range_contains_the_plain_estimate(self):
-        one, three = estimate_wait(9, 10, 1), estimate_wait(9, 10, 3)
-        assert three.high_min < one.high_min
-        assert one.low_min <= 90 <= one.high_min
-        assert three.low_min <= 30 <= three.high_min
-
-    def test_first_in_line_waits_less_than_one_visit(self):
-        first = estimate_wait(0, 15, 1)
-        assert first.low_min < first.high_min <= 15
-
-    def test_the_range_is_narrow_enough_to_plan_with(self):
-        estimate = estimate_wait(9, 10, 1)
-        assert estimate.high_min <= 1.6 * estimate.low_min
-
-    def test_learning_pulls_towards_observed_visits_but_is_not_swung_by_one(self):
-        assert learned_service_minutes(10, []) == 10
-        one_long = learned_service_minutes(10, [40])
-        assert 10 < one_long < 20
-        many_short = learned_service_minutes(10, [4] * 50)
-        assert many_short < 5
 
 
 class TestTicketCodes:
