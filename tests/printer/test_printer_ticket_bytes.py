@@ -124,7 +124,9 @@ def test_the_ticket_says_the_day_and_the_time_it_was_issued_in_the_visitors_conv
 ) -> None:
     """A ticket found in a pocket next week must say which day it was for (the site's wall clock)."""
     ticket = sample_ticket(language)
-    texts = [b.text for b in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language) if isinstance(b, TextLine)]
+    texts = [
+        b.text for b in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language) if isinstance(b, TextLine)
+    ]
     assert issued in texts
 
 
