@@ -218,3 +218,30 @@ def test_two_calls_a_moment_apart_are_both_lit_and_both_shown_big(window, langua
         screen.export_to_png(str(SHOTS / f"board-two-calls-turn-{language}.png"))
     finally:
         window.remove_widget(screen)
+
+
+@pytest.mark.parametrize("language", ["de", "uk", "ar"])
+def test_a_no_show_leaves_the_big_panel_and_stays_among_the_earlier_calls(window, language):
+    from display_fakes import updated
+
+    from display.board_view import view_board
+
+    window.size = SIZES["landscape"]
+    clock = FakeClock(T0 + timedelta(minutes=10))
+    session, screen = session_for(language, clock)
+    window.add_widget(screen)
+    try:
+        session.board.set_connected(True)
+        session.pump([called(100, "N017", "5", at=clock.now)])
+        clock.advance(10)
+        session.pump([updated(101, "N017", "no_show", "5", at=clock.now - timedelta(seconds=10))])
+        frames()
+        ids = screen.ids
+        # The newest ticket still called (the snapshot's A007) is big again, unlit: it had its moment.
+        assert ids.current_number.text == "A007" and not screen.highlighted
+        assert ids.now_calling.text == view_board(session.board, language=language, now=clock.now).now_calling
+        n017 = next(row for row in screen._history_rows if row.ids.number.text == "N017")
+        assert not n017.highlighted
+        screen.export_to_png(str(SHOTS / f"board-after-no-show-{language}.png"))
+    finally:
+        window.remove_widget(screen)
