@@ -281,7 +281,7 @@ class CounterController:
             offline=self.offline,
             scanned=self._card(self.scanned) if self.scanned else None,
             can_call_scanned=scanned_callable and not self.offline,
-            counters=tuple((c.id, c.name or c.id) for c in self.counters),
+            counters=tuple((c.id, self._counter_name(c)) for c in self.counters),
             transfer_targets=tuple(
                 (sid, self._concern(sid)) for sid in self.services if not self.current or sid != self.current.service
             ),
@@ -305,7 +305,7 @@ class CounterController:
         self._changed()
 
     def _adopt_counter(self, counter: Counter) -> None:
-        self.counter_name = counter.name or counter.id
+        self.counter_name = self._counter_name(counter)
         self.served = list(counter.services)
         current = counter.current
         self.current = current if current and current.status in ACTIVE else None
@@ -425,6 +425,10 @@ class CounterController:
 
     def _changed(self) -> None:
         self.on_change()
+
+    def _counter_name(self, counter: Counter) -> str:
+        """The counter as the clerk calls it: its name in the clerk's language, else the office's."""
+        return counter.names.get(self.language) or counter.name or counter.id
 
     def _concern(self, service_id: str) -> str:
         service = self.services.get(service_id)

@@ -22,7 +22,7 @@ from counter.config import ACTIONS
 from counter.label_text import markup
 from counter.palette import PALETTE
 from counter.views import CounterView
-from wartemarke.fonts import LATIN, font_for_language
+from wartemarke.fonts import font_for_label, font_for_language
 from wartemarke.i18n import is_rtl
 from wartemarke.kivy_shell.fonts import register_fonts
 
@@ -90,6 +90,7 @@ class CounterScreen(BoxLayout):
             self._show_counters(view.counters)
         current = view.current
         ids.current_number.text = current.number if current else ""
+        self._show_language(ids.current_language, current.language if current else "")
         ids.current_concern.text = self._t(current.concern if current else _("No ticket at your counter."))
         ids.current_status.text = self._t(current.status if current else "")
         self._show_waiting(view)
@@ -99,6 +100,7 @@ class CounterScreen(BoxLayout):
             ids.scanned_number.text = scanned.number
             ids.scanned_concern.text = self._t(scanned.concern)
             ids.scanned_details.text = self._t(scanned.details)
+            self._show_language(ids.scanned_language, scanned.language)
         ids.call_scanned.disabled = not view.can_call_scanned
         self.notice_is_error = bool(view.notice and view.notice.kind == "error")
         notice = self._t(view.notice.text if view.notice else "")
@@ -183,6 +185,12 @@ class CounterScreen(BoxLayout):
     def _t(self, text: str) -> str:
         return markup(text, self.language)
 
+    def _show_language(self, label: Label, text: str) -> None:
+        # The only label that may carry another script than the clerk's (an Arabic name on a German
+        # screen): its font follows its text too.
+        label.text = self._t(text)
+        label.font_name = font_for_label(text, self.language)
+
     def _label_buttons(self) -> None:
         _ = self._
         names = {
@@ -196,7 +204,7 @@ class CounterScreen(BoxLayout):
         }
         for action, button in self._buttons.items():
             key = self._shortcuts.get(action, "").upper()
-            hint = f"\n[size={round(sp(16) * self.scale)}][font={LATIN}]{key}[/font][/size]" if key else ""
+            hint = f"\n[size={round(sp(16) * self.scale)}]{key}[/size]" if key else ""
             button.text = self._t(names[action]) + hint
 
     def _set_static_texts(self) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wartemarke.api_objects import Service, Ticket, TicketSummary
+from wartemarke.language_names import language_label
 
 Translate = Callable[[str], str]
 
@@ -21,6 +22,8 @@ class TicketCard:
     #: e.g. "waiting since 07:31 (23 min)"; empty when the server did not say.
     since: str
     status_code: str = ""
+    #: The visitor's language, e.g. "العربية / Arabisch": its own name and the clerk's name for it.
+    language: str = ""
 
     @property
     def details(self) -> str:
@@ -74,4 +77,5 @@ def ticket_card(
         status=status_words(ticket.status, _),
         since=since_text(ticket.issued_at, now, _),
         status_code=ticket.status,
+        language=language_label(ticket.language, language) if ticket.language else "",
     )

@@ -59,7 +59,7 @@ class Announcer:
         if self._ticket_language and extra and extra != self._main_language and self._speaker.can_say(extra):
             languages.append(extra)
         return [
-            (callout_sentence(announcement.number, announcement.counter_name, lang), lang)
+            (callout_sentence(announcement.number, announcement.counter_in(lang), lang), lang)
             for lang in languages
             if self._speaker.can_say(lang)
         ]

@@ -12,6 +12,18 @@ Why the rules look like this:
   is by `called_at`, and an event older than what a ticket's entry already reflects is ignored.
 - Calls replayed long after they happened are shown but not spoken: a room told "N 17 to counter 5"
   twenty minutes late sends someone to a desk that has moved on.
+- Every fresh call gets its moment in the big "Now calling" panel: fresh calls (and recalls) take
+  turns there, in the order they were called — the order the announcer speaks them — each for
+  `turn`; the next one takes over when a turn is over, at once on a quiet afternoon. A call
+  waiting for its turn is lit among the earlier calls from the moment it arrives, so in a morning
+  rush (five counters within ten seconds) nobody waits to see their number highlighted, and the
+  number that is big is the one being spoken. A call stays lit until `highlight` after its turn
+  began.
+- The big panel shows only tickets that are still called: a visitor who arrived (serving), a
+  finished, no-show or cancelled ticket leaves it at once; it then shows the newest ticket still
+  called, or nobody. Finished and no-show tickets stay among the earlier calls (unlit): someone
+  back from the corridor learns where their number went, and a late no-show can still be called
+  at that counter. Cancelled and transferred tickets leave the board.
 """
 
 from __future__ import annotations
@@ -19,7 +31,7 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -47,6 +59,11 @@ class Announcement:
     counter_name: str
     language: str | None
     recall: bool = False
+    #: The counter's name in every language of the site: each sentence uses its own language's.
+    counter_names: dict[str, str] = field(default_factory=dict)
+
+    def counter_in(self, language: str) -> str:
+        return self.counter_names.get(language) or self.counter_name
 
 
 @dataclass
@@ -67,11 +84,17 @@ class Call:
     event_id: int = 0
     #: The current `called_at` came from a snapshot, not from an event.
     from_snapshot: bool = False
+    #: Lit until then (set when its turn in the big panel begins; a call waiting for it is lit too).
     highlight_until: datetime = _EPOCH
+    counter_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def order(self) -> tuple[datetime, int]:
         return (self.moment, self.sequence)
+
+    def counter_in(self, language: str) -> str:
+        """The counter's name in `language`, else the office's own name for it."""
+        return self.counter_names.get(language) or self.counter_name
 
 
 class Board:
@@ -84,6 +107,7 @@ class Board:
         counters: Iterable[str] = (),
         history: int = 8,
         highlight: timedelta = timedelta(seconds=8),
+        turn: timedelta = timedelta(seconds=6),
         announce_within: timedelta = timedelta(minutes=2),
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -91,6 +115,13 @@ class Board:
         self._counter_filter = set(counters)
         self._keep = history + 1
         self._highlight = highlight
+        self._turn = turn
+        # Fresh calls waiting for their turn in the big panel (number -> when it came), oldest first;
+        # the one having it, since when; since when the panel has been free for the next one.
+        self._turns: OrderedDict[str, datetime] = OrderedDict()
+        self._on_turn: str | None = None
+        self._turn_started: datetime = _EPOCH
+        self._free_since: datetime = _EPOCH
         self._announce_within = announce_within
         self._now = now
         self._sequence = itertools.count(1)
@@ -112,16 +143,60 @@ class Board:
 
     @property
     def calls(self) -> list[Call]:
-        """Current call first, then the earlier ones, at most `history + 1`."""
+        """Every call on the board, newest first, at most `history + 1`."""
         return sorted(self._calls.values(), key=lambda c: c.order, reverse=True)
 
     @property
     def current(self) -> Call | None:
-        calls = self.calls
-        return calls[0] if calls else None
+        """The call in the big panel: the one whose turn it is, else the newest still called."""
+        self.advance()
+        if self._on_turn is not None:
+            return self._calls[self._on_turn]
+        return next((call for call in self.calls if call.status == "called"), None)
+
+    @property
+    def history(self) -> list[Call]:
+        """The earlier calls: every call but the current one, newest first."""
+        current = self.current
+        return [call for call in self.calls if call is not current]
 
     def is_highlighted(self, call: Call) -> bool:
-        return self._now() < call.highlight_until
+        self.advance()
+        return call.number in self._turns or self._now() < call.highlight_until
+
+    def advance(self) -> None:
+        """Hand the big panel on when a turn is over. Turns follow the clock, not the screen: time
+        passes without events, so the screen calls this every second (reading `current` does too),
+        and a turn that ended while nobody looked started and ended when it should have."""
+        now = self._now()
+        while True:
+            on_turn = self._calls.get(self._on_turn) if self._on_turn else None
+            if self._on_turn is not None and (on_turn is None or on_turn.status != "called"):
+                # Left the panel before its turn was over (served, finished, gone): free from now.
+                self._on_turn, self._free_since, on_turn = None, now, None
+                self.version += 1
+            if on_turn is not None:
+                turn_over = self._turn_started + self._turn
+                if turn_over > now or not self._turns:
+                    return  # still its turn, or nobody waits: it stays
+                self._free_since = turn_over
+            waiting = self._next_turn()
+            if waiting is None:
+                return
+            number, arrived = waiting
+            self._on_turn = number
+            self._turn_started = max(arrived, self._free_since)
+            self._calls[number].highlight_until = self._turn_started + self._highlight
+            self.version += 1
+
+    def _next_turn(self) -> tuple[str, datetime] | None:
+        """The oldest waiting call still called (others lost their turn: they left the panel)."""
+        while self._turns:
+            number, arrived = self._turns.popitem(last=False)
+            call = self._calls.get(number)
+            if call is not None and call.status == "called":
+                return number, arrived
+        return None
 
     @property
     def services(self) -> list[api.Service]:
@@ -249,6 +324,7 @@ class Board:
             number=number,
             counter=counter,
             counter_name=ticket.counter_name or counter,
+            counter_names=dict(ticket.counter_names),
             service=ticket.service,
             called_at=called_at,
             language=ticket.language or (existing.language if existing else None),
@@ -263,8 +339,11 @@ class Board:
         fresh = recall or called_at is None or now - called_at <= self._announce_within
         if not fresh:
             return None
-        call.highlight_until = now + self._highlight
-        return Announcement(call.number, call.counter, call.counter_name, call.language, recall=recall)
+        self._turns.pop(number, None)
+        self._turns[number] = now
+        return Announcement(
+            call.number, call.counter, call.counter_name, call.language, recall=recall, counter_names=call.counter_names
+        )
 
     def _apply_updated(self, event_id: int, ticket: api.TicketSummary) -> None:
         number = ticket.number

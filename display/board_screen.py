@@ -2,9 +2,12 @@
 
 Rows are created once and then only get new texts, so a call updates a handful of labels and the
 board never rebuilds itself while someone is reading it. For Arabic and Farsi the translated labels
-switch font and alignment and the service table is mirrored; the call rows stay where they are —
-numbers are read the same in every language, and a board that jumps every few seconds loses the
-people scanning it for their number.
+switch font and alignment, the top bar, the counter line and the service table are mirrored, and
+each earlier-call tile reads right to left ("2 ◀ N001": number first, the arrow pointing at the
+counter). The tiles themselves keep their places when the cycling language changes direction: they
+are filled newest first from top to bottom, column after column, an order that reads the same in
+both directions, so a person who has found their number keeps it in the same tile; only the two
+halves of each tile swap, once on the way into Arabic and Farsi and once on the way out.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from kivy.uix.label import Label
 
 from display.board_view import BoardView, CallLine, ServiceLine
 from display.palette import PALETTE
+from wartemarke.fonts import LATIN
 from wartemarke.kivy_shell.fonts import register_fonts
 
 KV_FILE = Path(__file__).with_name("display.kv")
@@ -45,10 +49,18 @@ def mirror(box: BoxLayout) -> None:
 
 class DisplayCallRow(BoxLayout):
     u = NumericProperty(1.0)
+    highlighted = BooleanProperty(False)
+    rtl = BooleanProperty(False)
 
-    def show(self, line: CallLine | None) -> None:
+    def on_rtl(self, _row: DisplayCallRow, _rtl: bool) -> None:
+        mirror(self)
+
+    def show(self, line: CallLine | None, rtl: bool) -> None:
+        self.rtl = rtl
         self.ids.number.text = line.number if line else ""
         self.ids.counter.text = line.counter if line else ""
+        self.ids.counter.font_name = line.counter_font if line else LATIN
+        self.highlighted = bool(line and line.highlighted)
         self.opacity = 1 if line else 0
 
 
@@ -120,14 +132,15 @@ class BoardScreen(FloatLayout):
         ids.date.text = view.date
         ids.clock.text = view.clock
         current = view.current
-        ids.now_calling.text = view.now_calling if current else view.no_calls
+        ids.now_calling.text = view.now_calling
         ids.current_number.text = current.number if current else ""
         ids.counter_label.text = view.counter if current else ""
         ids.current_counter.text = current.counter if current else ""
+        ids.current_counter.font_name = current.counter_font if current else LATIN
         self.highlighted = bool(current and current.highlighted)
         ids.earlier.text = view.earlier if view.history else ""
         for index, row in enumerate(self._history_rows):
-            row.show(view.history[index] if index < len(view.history) else None)
+            row.show(view.history[index] if index < len(view.history) else None, view.rtl)
         ids.columns.show(view.columns, view.font, view.rtl)
         self._show_services(view.services, view.font, view.rtl)
         ids.notice.text = view.notice

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from display.board import Board, Call
 from display.counter_label import counter_label
 from wartemarke.api_objects import Service, Wait
-from wartemarke.fonts import font_for_language
+from wartemarke.fonts import LATIN, font_for, font_for_language
 from wartemarke.i18n import gettext_for, is_rtl
 from wartemarke.rtl import shape
 
@@ -24,8 +24,11 @@ from wartemarke.rtl import shape
 @dataclass(frozen=True)
 class CallLine:
     number: str
+    #: The counter in the board's current language, ready for a label ("5", or a shaped name).
     counter: str
     highlighted: bool = False
+    #: The font family that has every character of `counter`.
+    counter_font: str = LATIN
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,10 @@ class BoardView:
     rtl: bool
     #: The font family of the translated labels (numbers always use the Latin one).
     font: str
+    #: The big panel's heading: "Now calling", or what it says while nobody is called.
     now_calling: str
     counter: str
     earlier: str
-    no_calls: str
     current: CallLine | None
     history: tuple[CallLine, ...]
     columns: tuple[str, str, str, str]
@@ -93,10 +96,18 @@ def slots_text(service: Service, language: str) -> str:
 def view_board(board: Board, *, language: str, now: datetime, notice: str | dict[str, str] = "") -> BoardView:
     """The screen's content for `language` at `now` (an aware time in the site's zone)."""
     _ = gettext_for("display", language)
-    calls = board.calls
+    current = board.current
+    history = board.history
 
     def line(call: Call) -> CallLine:
-        return CallLine(call.number, counter_label(call.counter_name), board.is_highlighted(call))
+        counter = counter_label(call.counter_in(language))
+        return CallLine(call.number, shape(counter), board.is_highlighted(call), font_for(counter))
+
+    if current is not None:
+        heading = _("Now calling")
+    else:
+        # Nobody is called right now: say where a number will appear, not that nothing happened.
+        heading = _("Your number will appear here") if history else _("No calls yet")
 
     if isinstance(notice, dict):
         notice_text = notice.get(language) or notice.get("de") or next(iter(notice.values()), "")
@@ -109,12 +120,11 @@ def view_board(board: Board, *, language: str, now: datetime, notice: str | dict
         language=language,
         rtl=is_rtl(language),
         font=font_for_language(language),
-        now_calling=shape(_("Now calling")),
+        now_calling=shape(heading),
         counter=shape(_("Counter")),
         earlier=shape(_("Earlier calls")),
-        no_calls=shape(_("No calls yet")),
-        current=line(calls[0]) if calls else None,
-        history=tuple(line(c) for c in calls[1:]),
+        current=line(current) if current else None,
+        history=tuple(line(c) for c in history),
         columns=(shape(_("Concern")), shape(_("Waiting")), shape(_("Expected wait")), shape(_("Slots left today"))),
         services=tuple(
             ServiceLine(

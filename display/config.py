@@ -20,8 +20,12 @@ class BoardSection(ConfigModel):
     #: Languages the static labels cycle through; empty = the site's languages.
     languages: Languages = []
     label_seconds: float = Field(6.0, gt=0)
-    #: How long a fresh call stays highlighted.
+    #: How long a fresh call stays highlighted, from when its turn in the big panel begins.
     highlight_seconds: float = Field(8.0, ge=0)
+    #: How long each fresh call holds the big "Now calling" panel when others wait for their turn
+    #: (calls a moment apart are shown one after another, in the order they are spoken; about one
+    #: spoken call-out long). A call waiting for its turn is lit among the earlier calls meanwhile.
+    turn_seconds: float = Field(6.0, gt=0)
     #: Earlier calls listed beside the current one.
     history: int = Field(8, ge=0, le=20)
     #: One line at the bottom; a plain string, or a table {de = "...", en = "..."} that cycles.

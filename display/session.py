@@ -2,7 +2,8 @@
 
 `pump()` runs on the UI thread whenever the feed has something (and is the path the benchmark
 times: event received → board updated → labels changed); `tick()` runs once a second for the clock,
-the cycling label language, the end of a highlight, the connection-lost timer and the drift.
+the cycling label language, the next call's turn in the big panel, the end of a highlight, the
+connection-lost timer and the drift.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class DisplaySession:
             counters=board.counters,
             history=board.history,
             highlight=timedelta(seconds=board.highlight_seconds),
+            turn=timedelta(seconds=board.turn_seconds),
             announce_within=timedelta(seconds=config.sound.announce_within_seconds),
             now=now,
         )
@@ -75,10 +77,12 @@ class DisplaySession:
         """Redraw when anything visible changed (or `force`); cheap to call every second."""
         now = self._now().astimezone(self.timezone)
         language = self.language()
-        current = self.board.current
+        board = self.board
+        board.advance()  # a turn in the big panel may be over, with no event to say so
         # Seconds matter only for the "connection lost for m:ss" mark.
-        clock = now.strftime("%H:%M" if self.board.connected else "%H:%M:%S")
-        state = (self.board.version, language, clock, bool(current and self.board.is_highlighted(current)))
+        clock = now.strftime("%H:%M" if board.connected else "%H:%M:%S")
+        lit = tuple(call.number for call in board.calls if board.is_highlighted(call))
+        state = (board.version, language, clock, lit)
         if not force and state == self._drawn:
             return
         self._drawn = state

@@ -100,9 +100,23 @@ def draw(layout: TicketLayout, surface: TicketSurface) -> None:
             surface.cut()
 
 
-def _issue_time(issued_at: datetime) -> str:
-    # The server sends the site's local time with its offset; the visitor wants that wall clock time.
-    return issued_at.strftime("%H:%M")
+#: Spaces CLDR puts inside dates and times ("2026\u202fр.", "2:02\u202fPM"): printers' code pages
+#: have none of them, and a ticket line has no reason to keep them from wrapping.
+_NARROW_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
+
+
+def issue_moment(issued_at: datetime, language: str) -> tuple[str, str]:
+    """The day and the time a ticket was issued, as people of `language` write them (Babel/CLDR).
+
+    The server sends the site's local time with its offset; the visitor wants that wall clock time,
+    whatever zone the kiosk's machine is set to. The day is the medium form ("21.11.2026",
+    "Nov 21, 2026", "21 лист. 2026 р."): never ambiguous between day-month and month-day orders.
+    """
+    from babel.dates import format_date, format_time
+
+    day = format_date(issued_at, format="medium", locale=language)
+    time = format_time(issued_at, format="short", locale=language)
+    return day.translate(_NARROW_SPACES), time.translate(_NARROW_SPACES)
 
 
 def ticket_layout(ticket: Ticket, *, office_name: str, language: str) -> TicketLayout:
@@ -118,7 +132,8 @@ def ticket_layout(ticket: Ticket, *, office_name: str, language: str) -> TicketL
     if language != "de" and visitor_concern and visitor_concern != german_concern:
         blocks.append(TextLine(visitor_concern, CONCERN, language))
     blocks.append(Gap())
-    blocks.append(TextLine(_("Issued at {time}").format(time=_issue_time(ticket.issued_at)), INFO, language))
+    day, time = issue_moment(ticket.issued_at, language)
+    blocks.append(TextLine(_("Issued on {date} at {time}").format(date=day, time=time), INFO, language))
 
     position = ticket.position
     if position is not None:

@@ -16,11 +16,18 @@ def has_rtl(text: str) -> bool:
     return bool(_RTL_CHARS.search(text))
 
 
-def shape(text: str) -> str:
-    """Visual-order, joined form of `text`; text without RTL characters is returned unchanged."""
+def shape(text: str, *, rtl: bool | None = None) -> str:
+    """Visual-order, joined form of `text`; text without RTL characters is returned unchanged.
+
+    `rtl` is the direction of the screen the text stands on. By default each line takes the
+    direction of its first letter, which is right for text in one language; a line that mixes
+    scripts ("العربية / Arabisch" on a German screen, "Українська / الأوكرانية" on an Arabic one)
+    must be read in the screen's direction, or its parts come out in the wrong order.
+    """
     if not has_rtl(text):
         return text
     import arabic_reshaper
     from bidi.algorithm import get_display
 
-    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+    base = None if rtl is None else ("R" if rtl else "L")
+    return "\n".join(get_display(arabic_reshaper.reshape(line), base_dir=base) for line in text.split("\n"))

@@ -46,6 +46,11 @@ def ticket_event(event_id: int, name: str, data: dict[str, Any]) -> Event:
     return Event(event_id, name, payload)
 
 
+def desk_names(number: int) -> dict[str, str]:
+    """A counter's name in the languages of the site, as the server's `names` carries it."""
+    return {"de": f"Schalter {number}", "en": f"Counter {number}", "uk": f"Віконце {number}", "ar": f"الشباك {number}"}
+
+
 class FakeQueue:
     """Tickets, counters and services in memory; `down = True` makes every call fail like a dead server."""
 
@@ -53,20 +58,26 @@ class FakeQueue:
         self.down = False
         self.tickets: dict[str, dict[str, Any]] = {}
         self.desks = {
-            "1": {"id": "1", "name": "Schalter 1", "services": ["notfall", "aufenthalt"], "open": False},
-            "2": {"id": "2", "name": "Schalter 2", "services": ["ukraine"], "open": False},
+            "1": {
+                "id": "1",
+                "name": "Schalter 1",
+                "names": desk_names(1),
+                "services": ["notfall", "aufenthalt"],
+                "open": False,
+            },
+            "2": {"id": "2", "name": "Schalter 2", "names": desk_names(2), "services": ["ukraine"], "open": False},
         }
         self._sequence = itertools.count(1)
         self.calls: list[str] = []
 
-    def issue(self, service: str, issued_at: str = "2026-11-21T07:31:02+01:00") -> dict[str, Any]:
+    def issue(self, service: str, issued_at: str = "2026-11-21T07:31:02+01:00", language: str = "uk") -> dict[str, Any]:
         n = next(self._sequence)
         prefix, names = SERVICES[service]
         ticket = {
             "id": f"t{n}",
             "number": f"{prefix}{n:03d}",
             "service": service,
-            "language": "uk",
+            "language": language,
             "status": "waiting",
             "issued_at": issued_at,
             "counter": None,
@@ -162,6 +173,7 @@ class FakeQueue:
             ticket_id,
             counter=counter,
             counter_name=self.desks[counter]["name"],
+            counter_names=self.desks[counter]["names"],
             called_at="2026-11-21T08:00:00+01:00",
         )
 

@@ -277,3 +277,34 @@ def test_a_scanned_ticket_can_be_called_when_the_server_allows_calling_it(queue)
     closed = {**queue.tickets[ticket["id"]], "allowed_actions": []}
     controller.handle_event(ticket_event(1, "ticket.updated", closed))
     assert not controller.view().can_call_scanned
+
+
+def test_the_clerk_sees_the_visitors_language_in_its_own_name_and_the_clerks(queue):
+    arabic = queue.issue("notfall", language="ar")
+    ukrainian = queue.issue("aufenthalt", language="uk")
+    controller = make(queue)
+    controller.sign_in()
+    controller.perform("call_next")
+    assert controller.view().current.number == arabic["number"]
+    assert controller.view().current.language == "العربية / Arabisch"
+    controller.scan(ukrainian["code"])
+    assert controller.view().scanned.language == "Українська / Ukrainisch"
+
+
+def test_a_visitor_speaking_the_clerks_language_is_named_once(queue):
+    queue.issue("notfall", language="de")
+    controller = make(queue)
+    controller.sign_in()
+    controller.perform("call_next")
+    assert controller.view().current.language == "Deutsch"
+
+
+def test_the_counter_is_named_in_the_clerks_language(queue):
+    controller = CounterController(queue, translate=lambda s: s, language="ar", counter_id=None, now=lambda: NOW)
+    controller.sign_in()
+    assert controller.view().counters == (("1", "الشباك 1"), ("2", "الشباك 2"))
+    controller.choose_counter("1")
+    assert controller.view().counter_name == "الشباك 1"
+    german = make(queue)
+    german.sign_in()
+    assert german.view().counter_name == "Schalter 1"

@@ -73,10 +73,14 @@ def shoot(window, screen, name: str, language: str) -> Path:
 
 @pytest.mark.parametrize("language", ["de", "uk", "ar"])
 def test_serving_screen_with_a_called_and_a_scanned_ticket(window, language):
+    from counter.label_text import markup
+    from wartemarke.fonts import ARABIC
+    from wartemarke.language_names import language_label
+
     queue, controller, screen = build(language)
+    queue.issue("notfall", language="ar")
     queue.issue("notfall")
-    queue.issue("notfall")
-    scanned = queue.issue("aufenthalt")
+    scanned = queue.issue("aufenthalt", language="uk")
     controller.sign_in()
     controller.perform("call_next")
     controller.scan(scanned["code"])
@@ -86,6 +90,14 @@ def test_serving_screen_with_a_called_and_a_scanned_ticket(window, language):
     assert not buttons["start"].disabled and buttons["call_next"].disabled
     assert screen.ids.current_number.text == "N001"
     assert screen.has_scanned and screen.ids.scanned_number.text == "A003"
+    # The visitor's language, in its own script and in the clerk's words, drawn by a font that has both.
+    assert screen.ids.current_language.text == markup(language_label("ar", language), language)
+    assert screen.ids.current_language.font_name == ARABIC
+    assert screen.ids.scanned_language.text == markup(language_label("uk", language), language)
+    # The counter's own name is in the clerk's language.
+    assert screen.ids.title.text == markup(
+        {"de": "Schalter 1", "uk": "Віконце 1", "ar": "الشباك 1"}[language], language
+    )
     assert shoot(window, screen, "serving", language).stat().st_size > 0
 
 

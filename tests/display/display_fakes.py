@@ -32,6 +32,7 @@ def ticket(
     service: str = "notfall",
     status: str = "called",
     language: str = "uk",
+    counter_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A ticket summary as `ticket.*` events carry it on the wire (JSON)."""
     return {
@@ -42,6 +43,7 @@ def ticket(
         "status": status,
         "counter": counter,
         "counter_name": counter,
+        "counter_names": counter_names or {},
         "issued_at": (T0 - timedelta(minutes=30)).isoformat(),
         "called_at": called_at.isoformat() if called_at else None,
         "allowed_actions": [],

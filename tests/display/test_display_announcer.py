@@ -116,3 +116,17 @@ def test_a_counter_called_schalter_5_is_said_as_counter_5_in_every_language():
     assert callout_sentence("N017", "Schalter 5", "de") == "Nummer N 17, bitte zu Schalter 5."
     assert callout_sentence("N017", "Schalter 5", "uk") == "Номер N 17, підійдіть, будь ласка, до віконця 5."
     assert callout_sentence("N017", "Raum 2.14", "en") == "Number N 17, please go to Raum 2.14."
+
+
+def test_each_sentence_names_the_counter_in_its_own_language():
+    names = {"de": "Raum 2.14", "uk": "Кімната 2.14", "ar": "الغرفة 2.14"}
+    speaker = RecordingSpeaker(voices={"de", "uk", "ar"})
+    announcer = Announcer(speaker)
+    for language in ("uk", "ar"):
+        announcement = Announcement("A003", "R", "Raum 2.14", language, counter_names=names)
+        assert announcer.sentences(announcement) == [
+            ("Nummer A 3, bitte zu Raum 2.14.", "de"),
+            (callout_sentence("A003", names[language], language), language),
+        ]
+        assert names[language] in announcer.sentences(announcement)[1][0]
+    announcer.close(timeout=10)

@@ -147,3 +147,101 @@ def test_connection_lost_keeps_the_board_and_shows_the_mark(window, language):
         screen.export_to_png(str(SHOTS / f"board-offline-{language}.png"))
     finally:
         window.remove_widget(screen)
+
+
+def tiles(screen) -> dict[str, tuple]:
+    """Each earlier call shown: number -> (the tile's place, number before counter on screen, rtl)."""
+    return {
+        row.ids.number.text: ((round(row.x), round(row.y)), row.ids.number.x < row.ids.counter.x, row.rtl)
+        for row in screen._history_rows
+        if row.ids.number.text
+    }
+
+
+def arrow_points_right(row) -> bool:
+    from kivy.graphics import Triangle
+
+    triangle = next(i for i in row.ids.arrow.canvas.children if isinstance(i, Triangle))
+    back_x, _, tip_x, *_ = triangle.points
+    return tip_x > back_x
+
+
+def test_earlier_calls_read_right_to_left_in_arabic_and_keep_their_places(window):
+    window.size = SIZES["landscape"]
+    clock = FakeClock(T0 + timedelta(minutes=10))
+    session, screen = session_for("de", clock)
+    window.add_widget(screen)
+    try:
+        session.board.set_connected(True)
+        session.tick(force=True)
+        frames()
+        german = tiles(screen)
+        assert len(german) == 7 and all(before and not rtl for _, before, rtl in german.values())
+        assert all(arrow_points_right(row) for row in screen._history_rows)
+        session.languages = ("ar",)
+        session.tick(force=True)
+        frames()
+        arabic = tiles(screen)
+        # Same tiles in the same places; inside each the number comes first from the right, "2 ◀ A001".
+        assert {n: place for n, (place, _, _) in arabic.items()} == {n: place for n, (place, _, _) in german.items()}
+        assert all(not before and rtl for _, before, rtl in arabic.values())
+        assert not any(arrow_points_right(row) for row in screen._history_rows)
+        screen.export_to_png(str(SHOTS / "board-earlier-calls-ar.png"))
+        session.languages = ("de",)
+        session.tick(force=True)
+        frames()
+        assert tiles(screen) == german  # and back, exactly as before
+    finally:
+        window.remove_widget(screen)
+
+
+@pytest.mark.parametrize("language", ["de", "uk", "ar"])
+def test_two_calls_a_moment_apart_are_both_lit_and_both_shown_big(window, language):
+    window.size = SIZES["landscape"]
+    clock = FakeClock(T0 + timedelta(minutes=10))
+    session, screen = session_for(language, clock)
+    window.add_widget(screen)
+    try:
+        session.board.set_connected(True)
+        session.pump([called(100, "N004", "2", at=clock.now)])
+        clock.advance(0.1)
+        session.pump([called(101, "N005", "5", at=clock.now)])
+        frames()
+        assert screen.ids.current_number.text == "N004" and screen.highlighted
+        waiting = next(row for row in screen._history_rows if row.ids.number.text == "N005")
+        assert waiting.highlighted  # lit among the earlier calls until its turn
+        screen.export_to_png(str(SHOTS / f"board-two-calls-{language}.png"))
+        clock.advance(6)
+        session.tick()
+        frames()
+        assert screen.ids.current_number.text == "N005" and screen.highlighted
+        screen.export_to_png(str(SHOTS / f"board-two-calls-turn-{language}.png"))
+    finally:
+        window.remove_widget(screen)
+
+
+@pytest.mark.parametrize("language", ["de", "uk", "ar"])
+def test_a_no_show_leaves_the_big_panel_and_stays_among_the_earlier_calls(window, language):
+    from display_fakes import updated
+
+    from display.board_view import view_board
+
+    window.size = SIZES["landscape"]
+    clock = FakeClock(T0 + timedelta(minutes=10))
+    session, screen = session_for(language, clock)
+    window.add_widget(screen)
+    try:
+        session.board.set_connected(True)
+        session.pump([called(100, "N017", "5", at=clock.now)])
+        clock.advance(10)
+        session.pump([updated(101, "N017", "no_show", "5", at=clock.now - timedelta(seconds=10))])
+        frames()
+        ids = screen.ids
+        # The newest ticket still called (the snapshot's A007) is big again, unlit: it had its moment.
+        assert ids.current_number.text == "A007" and not screen.highlighted
+        assert ids.now_calling.text == view_board(session.board, language=language, now=clock.now).now_calling
+        n017 = next(row for row in screen._history_rows if row.ids.number.text == "N017")
+        assert not n017.highlighted
+        screen.export_to_png(str(SHOTS / f"board-after-no-show-{language}.png"))
+    finally:
+        window.remove_widget(screen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from display_fakes import T0, FakeClock, called, service, snapshot
+from display_fakes import T0, FakeClock, called, service, snapshot, updated
 
 from display.board import Board
 from display.board_view import cycling_language, duration_text, view_board
@@ -62,7 +62,7 @@ def test_arabic_is_shaped_and_marked_right_to_left():
     view = view_board(
         board_with_services(FakeClock()), language="ar", now=T0, notice={"de": "Bitte warten", "ar": "يرجى الانتظار"}
     )
-    assert view.rtl and FAMILIES[view.font][0].name == "NotoSansArabic-Regular.ttf"
+    assert view.rtl and FAMILIES[view.font][0].name == "WartemarkeSansArabic-Regular.ttf"
     assert view.services[0].name == shape("حالة طارئة") != "حالة طارئة"
     assert view.notice == shape("يرجى الانتظار")
 
@@ -85,3 +85,34 @@ def test_the_board_drifts_over_hours_but_stays_within_a_few_pixels():
     offsets = {burn_in_offset(T0 + timedelta(minutes=m)) for m in range(0, 10 * 60, 3)}
     assert len(offsets) > 10
     assert all(abs(dx) <= 8 and abs(dy) <= 8 for dx, dy in offsets)
+
+
+RAUM = {"de": "Raum 2.14", "en": "Room 2.14", "uk": "Кімната 2.14", "ar": "الغرفة 2.14"}
+SCHALTER = {"de": "Schalter 3", "en": "Counter 3", "uk": "Віконце 3", "ar": "الشباك 3"}
+
+
+def test_counters_are_named_in_the_language_the_board_shows():
+    clock = FakeClock()
+    board = board_with_services(clock)
+    board.apply(called(1, "A001", "3", at=clock.now, counter_names=SCHALTER))
+    board.apply(called(2, "N017", "R", at=clock.now, counter_names=RAUM))
+    for language in ("de", "uk", "ar"):
+        view = view_board(board, language=language, now=clock.now)
+        # "Schalter 3" is "3" after the translated "Counter" heading, in every language.
+        assert view.current.number == "A001" and view.current.counter == "3"
+        room = view.history[0]
+        assert room.number == "N017" and room.counter == shape(RAUM[language])
+        assert FAMILIES[room.counter_font][0].name == (
+            "WartemarkeSansArabic-Regular.ttf" if language == "ar" else "NotoSans-Regular.ttf"
+        )
+
+
+def test_the_big_panel_says_so_when_nobody_is_called_right_now():
+    clock = FakeClock()
+    board = board_with_services(clock)
+    assert view_board(board, language="de", now=clock.now).now_calling == "Noch keine Aufrufe"
+    board.apply(called(1, "N017", "5", at=clock.now))
+    board.apply(updated(2, "N017", "serving", "5"))
+    view = view_board(board, language="de", now=clock.now)
+    assert view.current is None and [line.number for line in view.history] == ["N017"]
+    assert view.now_calling == "Ihre Nummer erscheint hier"

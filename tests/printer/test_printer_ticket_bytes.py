@@ -109,3 +109,47 @@ def test_ticket_shows_the_concern_in_german_and_in_the_visitors_language() -> No
     ]
     assert texts[:4] == [SAMPLE_OFFICE, "N017", "Notfall", "Термінова справа"]
     assert "Перед вами в черзі: 9" in texts
+
+
+@pytest.mark.parametrize(
+    ("language", "issued"),
+    [
+        ("de", "Ausgegeben am 21.11.2026, 07:31"),
+        ("uk", "Талон видано 21 лист. 2026 р. о 07:31"),
+        ("ar", "صدر في 21\u200f/11\u200f/2026، 7:31 ص"),
+    ],
+)
+def test_the_ticket_says_the_day_and_the_time_it_was_issued_in_the_visitors_conventions(
+    language: str, issued: str
+) -> None:
+    """A ticket found in a pocket next week must say which day it was for (the site's wall clock)."""
+    ticket = sample_ticket(language)
+    texts = [
+        b.text for b in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language) if isinstance(b, TextLine)
+    ]
+    assert issued in texts
+
+
+def test_the_german_issue_date_goes_as_printer_text() -> None:
+    _, data = _bytes("de")
+    assert b"Ausgegeben am 21.11.2026, 07:31" in data
+
+
+def test_every_character_of_an_arabic_or_farsi_ticket_is_in_the_font_that_rasters_it() -> None:
+    """No empty boxes on paper: brackets in a concern, the date's marks, the Latin number."""
+    from fontTools.ttLib import TTFont
+
+    from wartemarke.fonts import font_file
+    from wartemarke.rtl import shape
+
+    for language in ("ar", "fa"):
+        ticket = sample_ticket(language).model_copy(
+            update={"service_names": {"de": "Aufenthaltstitel (mit Termin)", language: "تصريح الإقامة (بموعد)"}}
+        )
+        for block in ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language):
+            if not isinstance(block, TextLine):
+                continue
+            for bold in (False, True):
+                cmap = TTFont(font_file(block.text, bold=bold)).getBestCmap()
+                missing = [char for char in shape(block.text) if ord(char) not in cmap]
+                assert not missing, (block.text, missing)
