@@ -2,9 +2,10 @@
 a booking gets, when a walk-in ticket is still to be had today, and when a holder may check in.
 
 Windows are laid out from the start of each opening interval, `window_minutes` of real time each,
-and never cross the interval's end. They are computed on absolute time (UTC) and shown in the
-site's zone, so on the 23-hour spring day a window of a night service runs 01:30-03:00 and on the
-25-hour autumn day the hour after 02:00 has its windows twice: every window is as long as any other.
+and never cross the interval's end. They are computed and kept in UTC and shown in the site's zone,
+so on the 23-hour spring day a window of a night service runs 01:30-03:00 and on the 25-hour
+autumn day the hour after 02:00 has its windows twice: every window is as long as any other.
+(In UTC because Python compares and subtracts two times of one zone by their wall clocks.)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ SEARCH_DAYS = 400
 
 @dataclass(frozen=True)
 class Window:
-    """One time window of a service's later slots: `start` and `end` aware, in the site's zone."""
+    """One time window of a service's later slots: `start` and `end` aware, in UTC; `day` the local date."""
 
     day: date
     start: datetime
@@ -41,7 +42,7 @@ def windows_on(service: Service, day: date, site: SiteInfo) -> list[Window]:
         start = local_moment(day, interval.start, site.zone).astimezone(UTC)
         end = local_moment(day, interval.end, site.zone).astimezone(UTC)
         while start + length <= end:
-            windows.append(Window(day, start.astimezone(site.zone), (start + length).astimezone(site.zone)))
+            windows.append(Window(day, start, start + length))
             start += length
     return windows
 
@@ -127,12 +128,12 @@ class CheckInTiming(StrEnum):
 def check_in_opens(window: Window, rules: LaterSlots, site: SiteInfo) -> datetime:
     """`check_in_before_minutes` before the window, but never on the service day before the window's:
     the ticket belongs to the day it is checked in, and must not expire at midnight before its window."""
-    day_start = local_moment(service_day(window.start, site), site.day_starts, site.zone)
-    return max(window.start - timedelta(minutes=rules.check_in_before_minutes), day_start)
+    day_start = local_moment(service_day(window.start, site), site.day_starts, site.zone).astimezone(UTC)
+    return max(window.start.astimezone(UTC) - timedelta(minutes=rules.check_in_before_minutes), day_start)
 
 
 def check_in_closes(window: Window, rules: LaterSlots) -> datetime:
-    return window.end + timedelta(minutes=rules.check_in_late_minutes)
+    return window.end.astimezone(UTC) + timedelta(minutes=rules.check_in_late_minutes)
 
 
 def check_in_timing(window: Window, rules: LaterSlots, now: datetime, site: SiteInfo) -> CheckInTiming:
