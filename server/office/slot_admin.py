@@ -124,9 +124,14 @@ class SlotAdmin:
         return moved
 
     def reopen_date(self, day: date) -> None:
-        """Undo `close_date` (slots moved off it stay where they are); config dates stay closed."""
+        """Undo `close_date` for a coming date (slots moved off it stay where they are); config dates stay
+        closed. Never today: the issue path relies on today's state not changing during the day."""
         queue = self._queue
         with queue.transactions.writing() as connection:
+            if day <= service_day(queue.clock(), self._site):
+                raise InvalidInput(
+                    f"DATE: {day.isoformat()} is not a coming day; only dates after today can be opened."
+                )
             removed = connection.execute(
                 delete(closed_dates).where(closed_dates.c.site_id == self._site.id, closed_dates.c.day == day)
             ).rowcount

@@ -57,7 +57,7 @@ class SlotCalendar:
         self._engines = engines
         self._clock = clock
         self._configured = frozenset(config.site.closed_dates)
-        self._cached: tuple[float, frozenset[date]] | None = None
+        self._cached: tuple[date, float, frozenset[date]] | None = None
 
     # -- closed dates
 
@@ -69,14 +69,17 @@ class SlotCalendar:
     def recent_closed_dates(self) -> frozenset[date]:
         """The closed dates as read a moment ago: for the issue path, which should not read them every time.
 
-        Dates are closed ahead (never today), so a process learns of one in time for its day.
+        Exact for today: dates are closed and opened again only ahead (never today), and the first
+        call of each service day reads them afresh. Later dates (the "next chance" of a refusal)
+        are at most CLOSED_DATES_SECONDS old.
         """
+        today = service_day(self._clock(), self._site)
         cached = self._cached
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
+        if cached is not None and cached[0] == today and cached[1] > time.monotonic():
+            return cached[2]
         with self._engines.read.connect() as connection:
             dates = self.closed_dates(connection)
-        self._cached = (time.monotonic() + CLOSED_DATES_SECONDS, dates)
+        self._cached = (today, time.monotonic() + CLOSED_DATES_SECONDS, dates)
         return dates
 
     def forget_closed_dates(self) -> None:

@@ -10,18 +10,14 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import pytest
 import requests
 
+from tests.server.conftest import BERLIN, MONDAY_10, SLOTS_SITE
 from tests.server.sse import SseStream
 from tests.server.test_api import V1, assert_error, call, issue
 
-BERLIN = ZoneInfo("Europe/Berlin")
-SLOTS_SITE = Path(__file__).parent / "site-slots.toml"
-MONDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=BERLIN)
+__all__ = ["BERLIN", "MONDAY_10", "SLOTS_SITE"]
 
 
 def at(server, *args: int, fold: int = 0) -> None:
@@ -53,12 +49,6 @@ def window(slot: dict) -> tuple[str, str]:
 
 def token_of(code: str) -> str:
     return code.rsplit("/", 1)[1]
-
-
-@pytest.fixture
-def office(server_factory, db_url):
-    """The slots office on Monday at 10:00, its two same-day tickets not drawn yet."""
-    return server_factory(config=SLOTS_SITE, db_url=db_url, clock=MONDAY_10)
 
 
 def exhaust(server) -> None:
