@@ -48,6 +48,7 @@ demo: setup
 # Benchmarks print numbers (no pass/fail); BENCHMARKS.md keeps the latest results.
 bench: setup
 	$(PY) bench/ticket_issue.py
+	$(PY) bench/slot_booking.py
 	$(PY) bench/event_fanout.py
 	$(PY) bench/print_size.py
 	$(PY) bench/client_resilience.py
