@@ -104,7 +104,11 @@ def render_slot(status: dict[str, Any], office: str, status_url: str) -> str:
     _ = gettext_for("server", language)
     start = datetime.fromisoformat(status["window"]["start"])
     end = datetime.fromisoformat(status["window"]["end"])
+    # The window keeps its left-to-right order inside an Arabic or Farsi sentence (a Unicode isolate)
+    # and stays on one line (word joiners around the dash).
     day = format_date(date.fromisoformat(status["day"]), format="full", locale=language)
+    comma = "، " if is_rtl(language) else ", "
+    day = f"{day}{comma}\u2066{start:%H:%M}\u2060–\u2060{end:%H:%M}\u2069"
     opens = datetime.fromisoformat(status["check_in"]["from"])
     detail = _("Check in at the kiosk or a counter from {time}. Please bring this paper and your documents.")
     if status["status"] == "cancelled":
@@ -120,7 +124,7 @@ def render_slot(status: dict[str, Any], office: str, status_url: str) -> str:
         dir="rtl" if is_rtl(language) else "ltr",
         title=escape(_("Guaranteed slot")),
         office=escape(office),
-        number=escape(f"{start:%H:%M}–{end:%H:%M}"),
+        number=escape(f"{start:%H:%M}"),  # the big line: when to be there
         status=escape(status["status"]),
         state=escape(headline),
         detail=escape(detail.format(time=f"{opens:%H:%M}")),

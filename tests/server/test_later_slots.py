@@ -311,7 +311,7 @@ class TestEventsAndPages:
         slot = book(office, language="uk").json()
         page = requests.get(f"{office.url}/t/{token_of(slot['code'])}", timeout=10)
         assert page.status_code == 200 and 'lang="uk"' in page.text
-        assert "08:00–08:30" in page.text and "вівторок" in page.text  # Tuesday, in Ukrainian
+        assert "08:00\u2060–\u206008:30" in page.text and "вівторок" in page.text  # Tuesday, in Ukrainian
         at(office, 2026, 12, 1, 8, 0)
         check_in(office, slot["code"])
         page = requests.get(f"{office.url}/t/{token_of(slot['code'])}", timeout=10)

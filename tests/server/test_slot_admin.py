@@ -49,7 +49,7 @@ def test_closing_a_date_with_slots_is_refused_unless_they_move_to_the_next_open_
     )
     assert slot_status(office, slots[3])["day"] == "2026-12-03"  # Thursday's slots stay
     page = requests.get(f"{office.url}/t/{token_of(tuesday[0]['code'])}", timeout=10).text
-    assert "08:00–08:30" in page and "4 грудня 2026" in page  # in the slot's language (uk)
+    assert "08:00\u2060–\u206008:30" in page and "4 грудня 2026" in page  # in the slot's language (uk)
 
     listing = admin(office, "slots", "list", "--day", "2026-12-04").stdout
     assert listing.splitlines()[0] == "3 later slot(s) on 2026-12-04" and listing.count("moved from 2026-12-01") == 3
