@@ -15,12 +15,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from server.config import Service
-from server.office.numbering import dialect_insert
 from server.office.site_queue import SiteQueue
 from server.rules.errors import NoLaterSlots, QuotaExhausted, RateLimited, ServiceClosed
 from server.storage.schema import service_days
@@ -67,14 +67,27 @@ def count_later_slot_booked(connection: Connection, site_id: str, service: Servi
 
 def _add(connection: Connection, site_id: str, service: Service, day: date, counts: Mapping[str, int]) -> None:
     """One atomic upsert: the day's row is made (as the ticket counter makes it) or its counts grow."""
-    insert = dialect_insert(connection)(service_days).values(
-        site_id=site_id, service_id=service.id, day=day, issued=0, quota=service.quota, **counts
+    values = {"b_site": site_id, "b_service": service.id, "b_day": day, "b_quota": service.quota}
+    values |= {f"b_{name}": n for name, n in counts.items()}
+    connection.execute(_upsert(connection.dialect.name, tuple(sorted(counts))), values)
+
+
+@cache
+def _upsert(dialect: str, names: tuple[str, ...]) -> Any:
+    """The upsert for these counts, built once per dialect and set of counts (the issue path runs it)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(service_days).values(
+        site_id=bindparam("b_site"),
+        service_id=bindparam("b_service"),
+        day=bindparam("b_day"),
+        issued=0,
+        quota=bindparam("b_quota"),
+        **{name: bindparam(f"b_{name}") for name in names},
     )
-    connection.execute(
-        insert.on_conflict_do_update(
-            index_elements=["site_id", "service_id", "day"],
-            set_={name: service_days.c[name] + insert.excluded[name] for name in counts},
-        )
+    return insert.on_conflict_do_update(
+        index_elements=["site_id", "service_id", "day"],
+        set_={name: service_days.c[name] + insert.excluded[name] for name in names},
     )
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from server.clock import from_db, to_db
@@ -36,6 +36,23 @@ from server.rules.ticket_codes import new_token
 from server.storage.schema import later_slots, service_days, service_settings
 
 RATE_WINDOW = timedelta(seconds=60)
+
+# Built once: SQLAlchemy then finds their compiled form by identity (every booking runs them).
+_BY_IDEMPOTENCY_KEY = select(later_slots).where(
+    later_slots.c.device_token_id == bindparam("b_device"), later_slots.c.idempotency_key == bindparam("b_key")
+)
+_WALK_INS_TODAY = select(service_days.c.issued - service_days.c.slot_tickets, service_days.c.quota).where(
+    service_days.c.site_id == bindparam("b_site"),
+    service_days.c.service_id == bindparam("b_service"),
+    service_days.c.day == bindparam("b_day"),
+)
+_SWITCHED = select(service_settings.c.enabled).where(
+    service_settings.c.site_id == bindparam("b_site"), service_settings.c.service_id == bindparam("b_service")
+)
+_RECENT_BY_DEVICE = select(func.count(), func.min(later_slots.c.booked_at)).where(
+    later_slots.c.device_token_id == bindparam("b_device"), later_slots.c.booked_at > bindparam("b_since")
+)
+_INSERT_SLOT = insert(later_slots)
 
 #: (slot, created): created is False for a repeated idempotency key.
 Booked = tuple[dict[str, Any], bool]
@@ -109,10 +126,7 @@ class SlotBooking:
 
     def _repeat(self, connection: Connection, request: SlotRequest) -> Booked | None:
         row = connection.execute(
-            select(later_slots).where(
-                later_slots.c.device_token_id == request.device_token_id,
-                later_slots.c.idempotency_key == request.idempotency_key,
-            )
+            _BY_IDEMPOTENCY_KEY, {"b_device": request.device_token_id, "b_key": request.idempotency_key}
         ).first()
         if row is None:
             return None
@@ -128,20 +142,11 @@ class SlotBooking:
     ) -> TicketsStillAvailable | None:
         """A refusal while today's walk-in tickets of the service can still be drawn (now or later today)."""
         today = service_day(now, self._site)
-        counts = connection.execute(
-            select(service_days.c.issued - service_days.c.slot_tickets, service_days.c.quota).where(
-                service_days.c.site_id == self._site.id,
-                service_days.c.service_id == service.id,
-                service_days.c.day == today,
-            )
-        ).first()
+        which = {"b_site": self._site.id, "b_service": service.id}
+        counts = connection.execute(_WALK_INS_TODAY, {**which, "b_day": today}).first()
         walk_ins, quota = counts if counts is not None else (0, service.quota)
         remaining = None if quota is None else max(quota - walk_ins, 0)
-        enabled = connection.execute(
-            select(service_settings.c.enabled).where(
-                service_settings.c.site_id == self._site.id, service_settings.c.service_id == service.id
-            )
-        ).scalar_one_or_none()
+        enabled = connection.execute(_SWITCHED, which).scalar_one_or_none()
         moment = walk_in_from(
             service, now, self._site, enabled=enabled is not False, remaining=remaining, closed=closed
         )
@@ -160,10 +165,7 @@ class SlotBooking:
         """The kiosk limit of tickets, applied to later slots on their own."""
         per_minute = self._queue.config.limits.kiosk_tickets_per_minute
         recent = connection.execute(
-            select(func.count(), func.min(later_slots.c.booked_at)).where(
-                later_slots.c.device_token_id == device_token_id,
-                later_slots.c.booked_at > to_db(now - RATE_WINDOW),
-            )
+            _RECENT_BY_DEVICE, {"b_device": device_token_id, "b_since": to_db(now - RATE_WINDOW)}
         ).first()
         assert recent is not None
         count, oldest = recent
@@ -218,5 +220,5 @@ class SlotBooking:
             "device_token_id": request.device_token_id,
             "idempotency_key": request.idempotency_key,
         }
-        connection.execute(insert(later_slots).values(**values))
+        connection.execute(_INSERT_SLOT, values)
         return SimpleNamespace(**values)

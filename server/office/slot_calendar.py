@@ -50,6 +50,22 @@ _TAKE_WINDOW_PLACE = (
 )
 
 
+# Built once: SQLAlchemy then finds their compiled form by identity (every booking runs them).
+_WINDOWS_BOOKED = select(
+    later_slot_windows.c.service_id, later_slot_windows.c.window_start, later_slot_windows.c.booked
+).where(
+    later_slot_windows.c.site_id == bindparam("b_site"),
+    later_slot_windows.c.service_id.in_(bindparam("b_services", expanding=True)),
+    later_slot_windows.c.day.between(bindparam("b_first"), bindparam("b_last")),
+)
+_DAYS_BOOKED = select(later_slot_days.c.service_id, later_slot_days.c.day, later_slot_days.c.booked).where(
+    later_slot_days.c.site_id == bindparam("b_site"),
+    later_slot_days.c.service_id.in_(bindparam("b_services", expanding=True)),
+    later_slot_days.c.day.between(bindparam("b_first"), bindparam("b_last")),
+)
+_CLOSED_DATES = select(closed_dates.c.day).where(closed_dates.c.site_id == bindparam("b_site"))
+
+
 class SlotCalendar:
     def __init__(self, config: SiteConfig, engines: Engines, clock: Clock) -> None:
         self._config = config
@@ -63,7 +79,7 @@ class SlotCalendar:
 
     def closed_dates(self, connection: Connection) -> frozenset[date]:
         """The config's closed dates and those closed with the admin command, read in this transaction."""
-        stored = connection.execute(select(closed_dates.c.day).where(closed_dates.c.site_id == self._site.id))
+        stored = connection.execute(_CLOSED_DATES, {"b_site": self._site.id})
         return self._configured | {row.day for row in stored}
 
     def recent_closed_dates(self) -> frozenset[date]:
@@ -98,27 +114,9 @@ class SlotCalendar:
         self, connection: Connection, service_ids: Iterable[str], first: date, last: date
     ) -> tuple[dict[tuple[str, datetime], int], dict[tuple[str, date], int]]:
         """Places taken per (service, window start) and per (service, day), for days first..last."""
-        ids = list(service_ids)
-        windows = {
-            (row.service_id, from_db(row.window_start)): row.booked
-            for row in connection.execute(
-                select(later_slot_windows).where(
-                    later_slot_windows.c.site_id == self._site.id,
-                    later_slot_windows.c.service_id.in_(ids),
-                    later_slot_windows.c.day.between(first, last),
-                )
-            )
-        }
-        days = {
-            (row.service_id, row.day): row.booked
-            for row in connection.execute(
-                select(later_slot_days).where(
-                    later_slot_days.c.site_id == self._site.id,
-                    later_slot_days.c.service_id.in_(ids),
-                    later_slot_days.c.day.between(first, last),
-                )
-            )
-        }
+        which = {"b_site": self._site.id, "b_services": list(service_ids), "b_first": first, "b_last": last}
+        windows = {(row[0], from_db(row[1])): row[2] for row in connection.execute(_WINDOWS_BOOKED, which)}
+        days = {(row[0], row[1]): row[2] for row in connection.execute(_DAYS_BOOKED, which)}
         return windows, days
 
     def first_free(
