@@ -286,23 +286,31 @@ class TestCheckIn:
 
 class TestEventsAndPages:
     def test_booking_and_check_in_are_announced_without_codes(self, office):
-        exhaust(office)
         with SseStream(office.url, office.tokens["display"]) as stream:
+            exhaust(office)
             slot = book(office).json()
             at(office, 2026, 12, 1, 8, 0)
             check_in(office, slot["code"])
-            received = stream.take(5)
+            received = stream.take(9)
         assert [e.name for e in received] == [
+            "ticket.issued",
+            "service.updated",
+            "ticket.issued",
+            "service.updated",
             "slot.booked",
             "service.updated",
             "ticket.issued",
             "slot.checked_in",
             "service.updated",
         ]
-        assert received[0].data["id"] == slot["id"] and received[0].data["window"] == slot["window"]
-        assert received[1].data["next_later_slot"]["start"] == "2026-12-01T08:00:00+01:00"
-        assert received[3].data["ticket"]["number"] == "N001"
-        for event in received:
+        # The ticket that empties the quota announces the later slot now offered.
+        assert received[1].data["next_later_slot"] is None
+        assert received[3].data["remaining"] == 0
+        assert received[3].data["next_later_slot"]["start"] == "2026-12-01T08:00:00+01:00"
+        assert received[4].data["id"] == slot["id"] and received[4].data["window"] == slot["window"]
+        assert received[5].data["next_later_slot"]["start"] == "2026-12-01T08:00:00+01:00"  # one place left
+        assert received[7].data["ticket"]["number"] == "N001"
+        for event in received[4:]:
             assert slot["code"].rsplit("/", 1)[1] not in str(event.data)
             assert "code" not in event.data
 
