@@ -67,6 +67,7 @@ class Service(ApiObject):
     closed_reason: ClosedReason | None = None
     next_open: Moment | None = None
     quota: int | None = None
+    #: Walk-in tickets issued today: what the quota counts (checked-in later slots are not among them).
     issued: int = 0
     remaining: int | None = None
     waiting: int = 0

@@ -18,6 +18,7 @@ from icalendar import Calendar, Event
 from server.api.errors import error_responses
 from server.office import Office
 from server.rules.errors import NotFound
+from server.rules.ticket_codes import extract_token
 from wartemarke.i18n import gettext_for
 
 router = APIRouter(tags=["public"])
@@ -35,7 +36,8 @@ def slot_event(office: Office, token: str, status: dict[str, Any], now: datetime
     url = office.queue.views.status_url(token)
     event = Event()
     # Stable for the slot, so a moved slot's entry replaces the old one; not the token itself.
-    event.add("uid", f"{hashlib.sha256(token.encode()).hexdigest()[:32]}@{urlsplit(site.public_url).hostname}")
+    digest = hashlib.sha256(extract_token(token).encode()).hexdigest()[:32]  # the same in any case
+    event.add("uid", f"{digest}@{urlsplit(site.public_url).hostname}")
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", datetime.fromisoformat(window["start"]).astimezone(site.zone))
     event.add("dtend", datetime.fromisoformat(window["end"]).astimezone(site.zone))
