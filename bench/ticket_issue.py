@@ -18,6 +18,7 @@ import platform
 import statistics
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench_office import BenchOffice, postgres_if_needed, running_office
@@ -25,6 +26,17 @@ from cpu_meter import CpuReading, read_cpu
 from raw_http import HttpConnection
 
 SERVICES = ("notfall", "aufenthalt", "einbuergerung")
+
+
+@dataclass(frozen=True)
+class KioskRequest:
+    """What each simulated kiosk sends again and again: a POST to `path` for the services in turn."""
+
+    path: str = "/api/v1/tickets"
+    services: tuple[str, ...] = SERVICES
+
+
+TICKETS = KioskRequest()
 
 
 @dataclass
@@ -59,21 +71,23 @@ class RunResult:
         return len(ok), len(ok) / self.seconds, statistics.median(latencies), p99, errors
 
 
-async def kiosk(office: BenchOffice, index: int, stop_at: float, samples: list[Sample]) -> None:
+async def kiosk(
+    office: BenchOffice, index: int, stop_at: float, samples: list[Sample], sends: KioskRequest = TICKETS
+) -> None:
     server = office.servers[index % len(office.servers)]
     connection = await HttpConnection(server.url).open()
     token = office.kiosk_tokens[index % len(office.kiosk_tokens)]
     try:
         turn = index
         while (start := time.perf_counter()) < stop_at:
-            body = json.dumps({"service": SERVICES[turn % len(SERVICES)], "language": "de"}).encode()
+            body = json.dumps({"service": sends.services[turn % len(sends.services)], "language": "de"}).encode()
             turn += 1
             headers = {
                 "Authorization": f"Bearer {token}",
                 "Content-Type": "application/json",
                 "Idempotency-Key": str(uuid.uuid4()),
             }
-            response = await connection.request("POST", "/api/v1/tickets", headers, body)
+            response = await connection.request("POST", sends.path, headers, body)
             end = time.perf_counter()
             samples.append(Sample(end, end - start, response.status))
     finally:
@@ -81,7 +95,12 @@ async def kiosk(office: BenchOffice, index: int, stop_at: float, samples: list[S
 
 
 async def load(
-    office: BenchOffice, clients: int, warmup: float, seconds: float, postmaster: int | None = None
+    office: BenchOffice,
+    clients: int,
+    warmup: float,
+    seconds: float,
+    postmaster: int | None = None,
+    sends: KioskRequest = TICKETS,
 ) -> tuple[float, list[Sample], tuple[CpuReading, CpuReading]]:
     samples: list[Sample] = []
     begin = time.perf_counter()
@@ -94,14 +113,27 @@ async def load(
         await asyncio.sleep(seconds)
         return start, read_cpu(pids, postmaster)
 
-    cpu, *_ = await asyncio.gather(meter(), *(kiosk(office, i, stop_at, samples) for i in range(clients)))
+    cpu, *_ = await asyncio.gather(meter(), *(kiosk(office, i, stop_at, samples, sends) for i in range(clients)))
     return begin + warmup, samples, cpu
 
 
-def run(setup: str, backend: str, processes: int, clients: int, cluster, warmup: float, seconds: float) -> RunResult:  # noqa: ANN001
+def run(
+    setup: str,
+    backend: str,
+    processes: int,
+    clients: int,
+    cluster,  # noqa: ANN001
+    warmup: float,
+    seconds: float,
+    sends: KioskRequest = TICKETS,
+    prepare: Callable[[BenchOffice], None] | None = None,
+) -> RunResult:
+    """One measured run on a fresh office; `prepare` readies it first (e.g. draws a quota empty)."""
     postmaster = cluster.process.pid if backend == "postgres" else None
     with running_office(backend, processes, kiosks=max(clients, 1), cluster=cluster) as office:
-        measured_from, samples, cpu = asyncio.run(load(office, clients, warmup, seconds, postmaster))
+        if prepare is not None:
+            prepare(office)
+        measured_from, samples, cpu = asyncio.run(load(office, clients, warmup, seconds, postmaster, sends))
     window = [s for s in samples if measured_from <= s.finished < measured_from + seconds]
     return RunResult(setup, clients, seconds, window, cpu)
 

@@ -6,6 +6,8 @@ wartemarke admin db upgrade
 wartemarke admin service close|open SERVICE
 wartemarke admin service quota SERVICE N|none      (today only)
 wartemarke admin report [--day YYYY-MM-DD]
+wartemarke admin slots list [--day YYYY-MM-DD] [--service SERVICE] | cancel ID
+wartemarke admin closed-dates add YYYY-MM-DD [--move-slots] | list | remove YYYY-MM-DD
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from server.api.app import DEFAULT_DB
 from server.clock import clock_from_environment
@@ -58,7 +61,33 @@ def _parser() -> argparse.ArgumentParser:
 
     report = areas.add_parser("report", parents=[common], help="the day's figures per service")
     report.add_argument("--day", type=date.fromisoformat, default=None)
+
+    slots = areas.add_parser("slots", help="guaranteed later slots").add_subparsers(dest="action", required=True)
+    listing = slots.add_parser("list", parents=[common], help="a day's later slots (default: today)")
+    listing.add_argument("--day", type=_date, default=None, help="YYYY-MM-DD")
+    listing.add_argument("--service", default=None, help="only this service (its id)")
+    cancel = slots.add_parser("cancel", parents=[common], help="cancel a booked slot; its place returns to its window")
+    cancel.add_argument("slot", metavar="ID")
+
+    closed = areas.add_parser("closed-dates", help="days the office is closed (public holidays)").add_subparsers(
+        dest="action", required=True
+    )
+    close = closed.add_parser("add", parents=[common], help="close a coming date: no tickets, no later slots")
+    close.add_argument("date", type=_date, metavar="YYYY-MM-DD")
+    close.add_argument(
+        "--move-slots", action="store_true", help="move its booked later slots to the next open day with room"
+    )
+    closed.add_parser("list", parents=[common], help="closed dates from today on (site config and this command)")
+    reopen = closed.add_parser("remove", parents=[common], help="open again a date closed with `add`")
+    reopen.add_argument("date", type=_date, metavar="YYYY-MM-DD")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-12-24, got {text!r}") from None
 
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:
@@ -104,6 +133,10 @@ def main(argv: list[str]) -> int:
         from server.office import Office
 
         office = Office(config, engines, clock, signing_key(engines.write))
+        if args.area == "slots":
+            return _slots(office, args)
+        if args.area == "closed-dates":
+            return _closed_dates(office, args)
         if args.area == "service":
             if args.action in ("open", "close"):
                 service = office.settings.set_service_enabled(args.service, args.action == "open")
@@ -122,6 +155,7 @@ def main(argv: list[str]) -> int:
                 f"{line['service']:<16}{line['issued']:>7}{line['done']:>6}{line['no_show']:>8}"
                 f"{line['cancelled']:>7}{line['waiting']:>8}{avg:>9}"
             )
+        _print_demand(office, args.day or office.queue.today())
         return 0
     except (ConfigError, DatabaseUrlError) as exc:
         print(f"wartemarke admin: {exc}", file=sys.stderr)
@@ -139,3 +173,63 @@ def _positive(text: str) -> int:
     if value < 0:
         raise InvalidInput(f"quota: must not be negative, got {value}")
     return value
+
+
+def _name(office: Any, service_id: str) -> str:
+    """A service's name in the office's own language (the site's first)."""
+    service = office.config.service(service_id)
+    return service.name(office.site.languages[0]) if service else service_id
+
+
+def _print_demand(office: Any, day: date) -> None:
+    """Who was turned away that day, by reason, and how many later slots were booked (server/office/demand.py)."""
+    counts = office.demand.day(day)
+    names = {service_id: _name(office, service_id) for service_id in counts}
+    width = max([len("service"), *(len(n) for n in names.values())]) + 2
+    print(f"\nturned away on {day.isoformat()}, and later slots booked that day")
+    print(f"{'service':<{width}}{'quota gone':>11}{'closed':>8}{'too fast':>9}{'no slots':>9}{'slots booked':>13}")
+    for service_id, line in counts.items():
+        print(
+            f"{names[service_id]:<{width}}{line['quota_exhausted']:>11}{line['service_closed']:>8}"
+            f"{line['rate_limited']:>9}{line['no_later_slots']:>9}{line['later_slots_booked']:>13}"
+        )
+
+
+def _window(iso_start: str, iso_end: str) -> str:
+    return f"{datetime.fromisoformat(iso_start):%H:%M}-{datetime.fromisoformat(iso_end):%H:%M}"
+
+
+def _slots(office: Any, args: argparse.Namespace) -> int:
+    if args.action == "cancel":
+        slot = office.slot_admin.cancel(args.slot)
+        window = _window(slot["window"]["start"], slot["window"]["end"])
+        print(f"cancelled the slot {slot['id']} ({_name(office, slot['service'])}, {slot['day']} {window})")
+        return 0
+    slots = office.slot_admin.slots(args.day, args.service)
+    day = (args.day or office.queue.today()).isoformat()
+    print(f"{len(slots)} later slot(s) on {day}")
+    for slot in slots:
+        ticket = slot["ticket"]["number"] if slot["ticket"] else "-"
+        moved = f"  moved from {slot['moved_from']['start'][:10]}" if slot["moved_from"] else ""
+        print(
+            f"{_window(slot['window']['start'], slot['window']['end'])}  {slot['status']:<10}  {slot['language']:<3}"
+            f"  {ticket:<6}  {slot['id']}  {_name(office, slot['service'])}{moved}"
+        )
+    return 0
+
+
+def _closed_dates(office: Any, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        for day, source in office.slot_admin.closed_dates():
+            print(f"{day.isoformat()}  {source}")
+        return 0
+    if args.action == "remove":
+        office.slot_admin.reopen_date(args.date)
+        print(f"{args.date.isoformat()} is open again (as its opening hours say)")
+        return 0
+    moved = office.slot_admin.close_date(args.date, move_slots=args.move_slots)
+    print(f"{args.date.isoformat()} is closed: no tickets and no later slots that day")
+    for slot in moved:
+        window = _window(slot["window"]["start"], slot["window"]["end"])
+        print(f"moved slot {slot['id']} ({_name(office, slot['service'])}) to {slot['day']} {window}")
+    return 0

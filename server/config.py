@@ -7,7 +7,7 @@ file, the key and what is expected (see wartemarke.config_file).
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,6 +53,24 @@ def parse_interval(text: str) -> Interval:
     return Interval(start=start, end=end)
 
 
+class LaterSlots(ConfigModel):
+    """Guaranteed later slots: what the kiosk books when today's walk-in tickets of a service are gone.
+
+    Each open day holds `per_day` of them (apart from the walk-in quota), in windows of
+    `window_minutes` holding `per_window` each, laid out from the start of every opening interval.
+    """
+
+    per_day: Annotated[int, Field(ge=1, le=9999)]
+    per_window: Annotated[int, Field(ge=1, le=999)]
+    window_minutes: Annotated[int, Field(ge=5, le=480)] = 30
+    #: How many coming open days may be booked (today never: today has the walk-in quota).
+    days_ahead: Annotated[int, Field(ge=1, le=60)] = 5
+    #: A holder may check in from this long before the window starts ...
+    check_in_before_minutes: Annotated[int, Field(ge=0, le=240)] = 30
+    #: ... until this long after it ends.
+    check_in_late_minutes: Annotated[int, Field(ge=0, le=240)] = 15
+
+
 class Service(ConfigModel):
     id: Identifier
     prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,3}$")]
@@ -61,6 +79,7 @@ class Service(ConfigModel):
     service_minutes: Annotated[float, Field(gt=0, le=480)] = 10.0
     priority: Annotated[float, Field(gt=0, le=100)] = 1.0
     hours: dict[str, list[Interval]] = Field(default_factory=dict)
+    later_slots: LaterSlots | None = None
 
     @field_validator("hours", mode="before")
     @classmethod
@@ -78,11 +97,28 @@ class Service(ConfigModel):
             parsed[day] = [parse_interval(i) for i in intervals]
         return parsed
 
+    @model_validator(mode="after")
+    def _windows_fit(self) -> Service:
+        if self.later_slots is None:
+            return self
+        length = self.later_slots.window_minutes
+        if not any(_minutes(i) >= length for intervals in self.hours.values() for i in intervals):
+            raise ValueError(
+                f"later_slots.window_minutes: no opening interval of the service is {length} minutes long, "
+                "so no window would exist"
+            )
+        return self
+
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names.get("en") or self.names.get("de") or self.id
 
     def intervals_on(self, weekday: int) -> list[Interval]:
         return self.hours.get(WEEKDAYS[weekday], [])
+
+
+def _minutes(interval: Interval) -> int:
+    end = 24 * 60 if interval.end is None else interval.end.hour * 60 + interval.end.minute
+    return end - (interval.start.hour * 60 + interval.start.minute)
 
 
 class Counter(ConfigModel):
@@ -109,6 +145,27 @@ class SiteInfo(ConfigModel):
     # When one service day ends and the next begins (local time); offices that never work at
     # night keep the default, a night service sets e.g. "04:00".
     day_starts: time = time(0, 0)
+    #: Where the office is: the location of a later slot's calendar entry.
+    address: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    #: Days the office is closed although its hours say open (public holidays): no walk-in tickets,
+    #: no later slots. `wartemarke admin closed-dates add` closes more (kept in the database).
+    closed_dates: list[date] = Field(default_factory=list)
+
+    @field_validator("closed_dates", mode="before")
+    @classmethod
+    def _parse_dates(cls, value: object) -> object:
+        if not isinstance(value, list):
+            return value
+        parsed: list[date] = []
+        for item in value:
+            if isinstance(item, date):
+                parsed.append(item)
+                continue
+            try:
+                parsed.append(date.fromisoformat(str(item)))
+            except ValueError:
+                raise ValueError(f"{item!r} is not a date like '2026-12-24'") from None
+        return parsed
 
     @field_validator("timezone")
     @classmethod

@@ -10,6 +10,7 @@ an app that wants a changed copy says so with `model_copy(update=...)`.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -19,6 +20,8 @@ ClosedReason = Literal["quota_exhausted", "outside_hours", "switched_off"]
 #: What staff may do to a ticket, as the action's path segment (`POST /tickets/{id}/<action>`).
 TicketAction = Literal["call", "recall", "start", "finish", "no-show", "transfer", "cancel"]
 DeviceStatusName = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline", "error"]
+#: A later slot: booked, checked in (it has a ticket now), cancelled by the office, or missed (check-in closed).
+SlotStatusName = Literal["booked", "checked_in", "cancelled", "missed"]
 #: Every status a device may report (kiosk printers today).
 DEVICE_STATUSES: tuple[str, ...] = DeviceStatusName.__args__  # type: ignore[attr-defined]
 
@@ -39,6 +42,21 @@ class Wait(ApiObject):
     high_min: Annotated[int, Field(ge=0)]
 
 
+class TimeWindow(ApiObject):
+    """A later slot's time window."""
+
+    start: Moment
+    end: Moment
+
+
+class LaterSlotWindow(ApiObject):
+    """The window a later slot booked now would get."""
+
+    day: date
+    start: Moment
+    end: Moment
+
+
 class Service(ApiObject):
     """A concern a visitor can draw a ticket for, with today's figures."""
 
@@ -49,6 +67,7 @@ class Service(ApiObject):
     closed_reason: ClosedReason | None = None
     next_open: Moment | None = None
     quota: int | None = None
+    #: Walk-in tickets issued today: what the quota counts (checked-in later slots are not among them).
     issued: int = 0
     remaining: int | None = None
     waiting: int = 0
@@ -56,6 +75,11 @@ class Service(ApiObject):
     wait: Wait | None = None
     priority: float = 1.0
     hours_today: list[tuple[str, str]] = []
+    #: The window a kiosk would book now (POST /later-slots); None while today's walk-in tickets can
+    #: still be drawn (now or later today), when the service has no later slots, or all are booked.
+    next_later_slot: LaterSlotWindow | None = None
+    #: Requests for a ticket or a later slot of this service refused today (see the API reference).
+    turned_away_today: int = 0
 
     def name(self, language: str) -> str:
         """The name in `language`, else German, else English, else any, else the id."""
@@ -101,6 +125,8 @@ class TicketSummary(_AtCounter, ApiObject):
             "`invalid_transition`. Clients offer exactly these and keep no copy of the rules."
         ),
     ] = []
+    #: The window of the later slot this ticket was checked in for; None for a walk-in ticket.
+    slot_window: TimeWindow | None = None
 
 
 class Ticket(TicketSummary):
@@ -129,6 +155,64 @@ class TicketStatus(_AtCounter, ApiObject):
     counter_names: dict[str, str] = {}
     language: str
     service_names: dict[str, str] = {}
+
+
+class TicketRef(ApiObject):
+    """The ticket a later slot was checked in for."""
+
+    id: str
+    number: str
+
+
+class CheckInTimes(ApiObject):
+    """When a later slot's holder may check in."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", json_schema_serialization_defaults_required=True, populate_by_name=True
+    )
+
+    opens: Annotated[Moment, Field(alias="from")]
+    until: Moment
+
+
+class SlotSummary(ApiObject):
+    """A later slot as events carry it: no code, nothing a passer-by could use."""
+
+    id: str
+    service: str
+    language: str
+    day: date
+    window: TimeWindow
+    status: SlotStatusName
+    #: The window printed on the holder's paper, when the office moved the slot (it closed that day).
+    moved_from: TimeWindow | None = None
+    ticket: TicketRef | None = None
+
+
+class Slot(SlotSummary):
+    """A guaranteed later slot as the kiosk prints it."""
+
+    service_names: dict[str, str] = {}
+    check_in: CheckInTimes
+    booked_at: Moment
+    #: Exactly the text to put in the QR code: the public status URL with its signed token.
+    code: str
+    status_url: str
+
+
+class SlotStatus(ApiObject):
+    """What the phone page shows for a later slot's code: the window, and after check-in the ticket."""
+
+    kind: Literal["slot"] = "slot"
+    status: SlotStatusName
+    day: date
+    window: TimeWindow
+    check_in: CheckInTimes
+    moved_from: TimeWindow | None = None
+    language: str
+    service_names: dict[str, str] = {}
+    #: The ticket's live status once the slot is checked in.
+    ticket: TicketStatus | None = None
 
 
 class Call(_AtCounter, ApiObject):
@@ -199,6 +283,9 @@ EVENT_PAYLOADS: dict[str, type[ApiObject]] = {
     "ticket.updated": TicketSummary,
     "service.updated": Service,
     "device.updated": DeviceStatus,
+    "slot.booked": SlotSummary,
+    "slot.checked_in": SlotSummary,
+    "slot.updated": SlotSummary,
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from server.api import events, metrics, phone, routes
+from server.api import calendar, events, later_slots, metrics, phone, routes
 from server.api.auth import Authenticator, find_device_with
 from server.api.errors import install_error_handlers
 from server.clock import Clock, clock_from_environment
@@ -107,17 +107,25 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.authenticator = Authenticator(find_device_with(engines.read))
     app.state.metrics = metrics.Metrics(lambda: offices)
 
-    def status_and_office(token: str) -> tuple[dict[str, Any], str]:
+    def office_of_code(token: str) -> Office:
+        """The office whose signature a code carries (InvalidCode for anything else)."""
         site_id, _ = verify_token(key, list(offices), token)
-        office = offices[site_id]
+        return offices[site_id]
+
+    def status_and_office(token: str) -> tuple[dict[str, Any], str]:
+        office = office_of_code(token)
         return office.reading.status(token), office.site.name
+
+    app.state.office_of_code = office_of_code
 
     app.state.status_and_office = status_and_office
     app.state.status_of = lambda token: status_and_office(token)[0]
     install_error_handlers(app)
     app.include_router(routes.router)
+    app.include_router(later_slots.router)
     app.include_router(events.router)
     app.include_router(phone.router)
+    app.include_router(calendar.router)
     app.include_router(metrics.router)
     app.add_middleware(metrics.LatencyMiddleware, metrics=app.state.metrics)
     return app

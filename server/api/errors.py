@@ -20,16 +20,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.rules.errors import (
     Expired,
+    IdempotencyKeyReused,
     InvalidCode,
     InvalidInput,
     InvalidTransition,
+    NoLaterSlots,
     NotFound,
     QueueError,
     QuotaExhausted,
     RateLimited,
     ServiceClosed,
+    SlotCancelled,
+    TicketsStillAvailable,
+    TooEarly,
 )
-from wartemarke.api_objects import Error, Moment, TicketStatusName
+from wartemarke.api_objects import Error, Moment, TicketStatusName, TimeWindow
 
 log = logging.getLogger("wartemarke.server")
 
@@ -43,6 +48,11 @@ STATUS_AND_CODE: dict[type[QueueError], tuple[int, str]] = {
     Expired: (410, "expired"),
     InvalidInput: (422, "validation_error"),
     RateLimited: (429, "rate_limited"),
+    IdempotencyKeyReused: (422, "idempotency_key_reused"),
+    TicketsStillAvailable: (409, "slots_available"),
+    NoLaterSlots: (409, "no_later_slots"),
+    TooEarly: (409, "too_early"),
+    SlotCancelled: (409, "slot_cancelled"),
 }
 
 
@@ -75,6 +85,33 @@ class ExpiredError(Error):
     day: date | None = None
 
 
+class SlotsAvailableError(Error):
+    error: Literal["slots_available"]
+    service: str
+    #: Today's walk-in tickets left (None: the service has no quota).
+    remaining: int | None
+    #: None: a ticket can be drawn right now; else when today's next one can (after a break, at opening).
+    next_open: Moment | None
+
+
+class NoLaterSlotsError(Error):
+    error: Literal["no_later_slots"]
+    service: str
+    #: Always null in this version: when every window of the coming open days is booked, none is promised.
+    next_window: None
+
+
+class TooEarlyError(Error):
+    error: Literal["too_early"]
+    window: TimeWindow
+    #: When check-in opens: come back then.
+    check_in_from: Moment
+
+
+class SlotCancelledError(Error):
+    error: Literal["slot_cancelled"]
+
+
 class RateLimitedError(Error):
     error: Literal["rate_limited"]
     #: Seconds to wait, as in the Retry-After header.
@@ -86,8 +123,12 @@ _ERROR_DOCS: dict[int, tuple[Any, str]] = {
     401: (Error, "unauthorized: no token, or an unknown or revoked one"),
     403: (Error, "forbidden: this token's role may not do this"),
     404: (Error, "not_found: unknown service, counter or ticket"),
-    410: (ExpiredError, "expired: a ticket of an earlier service day"),
-    422: (Error, "validation_error: malformed body, parameters or headers, or a value the office does not offer"),
+    410: (ExpiredError, "expired: a ticket of an earlier service day, or a later slot whose check-in has closed"),
+    422: (
+        Error,
+        "validation_error: malformed body, parameters or headers, or a value the office does not offer; "
+        "idempotency_key_reused: an Idempotency-Key sent before with another request",
+    ),
     429: (RateLimitedError, "rate_limited: too many tickets from this device; wait Retry-After seconds"),
     503: (Error, "unavailable: the database is not answering; try again shortly (Retry-After)"),
 }
@@ -99,6 +140,14 @@ ISSUE_CONFLICT = (
     "quota_exhausted: today's tickets are all given out; service_closed: switched off or outside its hours",
 )
 TRANSITION_CONFLICT = (InvalidTransitionError, "invalid_transition: the action does not fit the ticket's status")
+LATER_SLOT_CONFLICT = (
+    SlotsAvailableError | NoLaterSlotsError,
+    "slots_available: today's walk-in tickets can still be drawn; no_later_slots: every window is booked",
+)
+CHECK_IN_CONFLICT = (
+    TooEarlyError | SlotCancelledError,
+    "too_early: check-in opens later (check_in_from); slot_cancelled: the office cancelled the slot",
+)
 
 
 def error_responses(*statuses: int, conflict: tuple[Any, str] = TRANSITION_CONFLICT) -> dict[int | str, dict[str, Any]]:
@@ -133,8 +182,21 @@ def answer_of(exc: QueueError) -> tuple[int, dict[str, Any], dict[str, str]]:
         body |= {"service": exc.service, "reason": exc.reason.value, "next_open": _iso(exc.next_open)}
     elif isinstance(exc, InvalidTransition):
         body["status"] = exc.status
-    elif isinstance(exc, Expired) and exc.number is not None and exc.day is not None:
-        body |= {"number": exc.number, "day": exc.day.isoformat()}
+    elif isinstance(exc, Expired):
+        # A ticket named by its code gets its number and day, a later slot its day.
+        if exc.number is not None:
+            body["number"] = exc.number
+        if exc.day is not None:
+            body["day"] = exc.day.isoformat()
+    elif isinstance(exc, TicketsStillAvailable):
+        body |= {"service": exc.service, "remaining": exc.remaining, "next_open": _iso(exc.next_open)}
+    elif isinstance(exc, NoLaterSlots):
+        body |= {"service": exc.service, "next_window": None}
+    elif isinstance(exc, TooEarly):
+        body |= {
+            "window": {"start": _iso(exc.window_start), "end": _iso(exc.window_end)},
+            "check_in_from": _iso(exc.check_in_from),
+        }
     elif isinstance(exc, RateLimited):
         body["retry_after"] = exc.retry_after
         headers["Retry-After"] = str(exc.retry_after)

@@ -1,4 +1,5 @@
-"""Prometheus metrics: tickets issued, people waiting, request latency. Served at /metrics (admin token)."""
+"""Prometheus metrics: tickets issued, people waiting, people turned away, later slots booked, request
+latency. Served at /metrics (admin token)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from server.api.auth import requires
 from server.api.errors import error_responses
@@ -30,6 +31,33 @@ class _WaitingCollector:
         yield family
 
 
+class _DemandCollector:
+    """Turned away and later slots booked, read from the database at scrape time: every day's counts of
+    every process, so any process reports the office's truth and a restart loses nothing."""
+
+    def __init__(self, offices: Callable[[], dict[str, Any]]) -> None:
+        self._offices = offices
+
+    def collect(self) -> Iterable[CounterMetricFamily]:
+        turned_away = CounterMetricFamily(
+            "wartemarke_turned_away",
+            "Requests for a ticket or a later slot refused, by reason (see the API reference)",
+            labels=["site", "service", "reason"],
+        )
+        booked = CounterMetricFamily(
+            "wartemarke_later_slots_booked", "Guaranteed later slots booked", labels=["site", "service"]
+        )
+        for site_id, office in self._offices().items():
+            for service_id, counts in office.demand.totals().items():
+                for reason, count in counts.items():
+                    if reason == "later_slots_booked":
+                        booked.add_metric([site_id, service_id], count)
+                    else:
+                        turned_away.add_metric([site_id, service_id, reason], count)
+        yield turned_away
+        yield booked
+
+
 class Metrics:
     def __init__(self, offices: Callable[[], dict[str, Any]]) -> None:
         self.registry = CollectorRegistry()
@@ -44,6 +72,7 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(_WaitingCollector(offices))
+        self.registry.register(_DemandCollector(offices))
 
     def ticket_issued(self, site_id: str, service_id: str) -> None:
         self._issued.labels(site_id, service_id).inc()

@@ -37,3 +37,13 @@ class ScanRequest(Strict):
 class DeviceStatusRequest(Strict):
     status: DeviceStatusName
     detail: Annotated[str, Field(max_length=500)] = ""
+
+
+class LaterSlotRequest(Strict):
+    service: ServiceId
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$", examples=["uk"])]
+
+
+class CheckInRequest(Strict):
+    #: The text the scanner read from the slot's paper: the full URL or the bare token.
+    code: Annotated[str, Field(min_length=1, max_length=2000)]

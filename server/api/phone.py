@@ -6,9 +6,11 @@ the status JSON. It shows only what the ticket's status JSON shows.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from html import escape
 from typing import Any
 
+from babel.dates import format_date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -99,6 +101,42 @@ def render(status: dict[str, Any], office: str, status_url: str) -> str:
     )
 
 
+def render_slot(status: dict[str, Any], office: str, status_url: str) -> str:
+    """A later slot before check-in: its day and window, and when check-in opens (the phone-page
+    rebuild gives it its own page; this is the slot status JSON shown in the ticket page's frame)."""
+    language = status["language"]
+    _ = gettext_for("server", language)
+    start = datetime.fromisoformat(status["window"]["start"])
+    end = datetime.fromisoformat(status["window"]["end"])
+    # The window keeps its left-to-right order inside an Arabic or Farsi sentence (a Unicode isolate)
+    # and stays on one line (word joiners around the dash).
+    day = format_date(date.fromisoformat(status["day"]), format="full", locale=language)
+    comma = "، " if is_rtl(language) else ", "
+    day = f"{day}{comma}\u2066{start:%H:%M}\u2060–\u2060{end:%H:%M}\u2069"
+    opens = datetime.fromisoformat(status["check_in"]["from"])
+    detail = _("Check in at the kiosk or a counter from {time}. Please bring this paper and your documents.")
+    if status["status"] == "cancelled":
+        headline, detail = _("This slot was cancelled."), _("Please ask at the information desk.")
+    elif status["status"] == "missed":
+        headline, detail = _("This slot has passed."), _("Please ask at the information desk.")
+    elif status["moved_from"]:
+        headline = _("Your slot was moved to {date}.").format(date=day)
+    else:
+        headline = _("Your guaranteed slot: {date}").format(date=day)
+    return PAGE.format(
+        lang=escape(language),
+        dir="rtl" if is_rtl(language) else "ltr",
+        title=escape(_("Guaranteed slot")),
+        office=escape(office),
+        number=escape(f"{start:%H:%M}"),  # the big line: when to be there
+        status=escape(status["status"]),
+        state=escape(headline),
+        detail=escape(detail.format(time=f"{opens:%H:%M}")),
+        refresh=escape(_("This page updates by itself.")),
+        status_url=status_url,
+    )
+
+
 def render_refusal(refusal: QueueError, language: str = "en") -> str:
     _ = gettext_for("server", language)
     if isinstance(refusal, Expired):
@@ -148,4 +186,9 @@ def status_page(token: str, request: Request) -> HTMLResponse:
         status, office = request.app.state.status_and_office(token)
     except QueueError as refusal:
         return HTMLResponse(render_refusal(refusal), status_code=status_of(refusal))
+    if status.get("kind") == "slot":
+        # A slot shows its window until it is checked in, then its ticket's live status.
+        if status["ticket"] is None:
+            return HTMLResponse(render_slot(status, office, f"/api/v1/status/{token}"))
+        status = status["ticket"]
     return HTMLResponse(render(status, office, f"/api/v1/status/{token}"))

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from server.api import models
 from server.api.auth import authenticate, requires
-from server.api.errors import ISSUE_CONFLICT, ApiError, error_responses
+from server.api.errors import CHECK_IN_CONFLICT, ISSUE_CONFLICT, ApiError, error_responses
 from server.office import Office
 from server.rules.ticket_rules import Action
 from server.storage.token_store import Device
@@ -159,10 +159,16 @@ def transfer(ticket_id: str, body: models.TransferRequest, request: Request, dev
 
 
 @router.post(
-    "/scan", response_model=api.Ticket, responses=error_responses(400, 401, 403, 404, 410, 422, 503), tags=["staff"]
+    "/scan",
+    response_model=api.Ticket,
+    responses=error_responses(400, 401, 403, 404, 409, 410, 422, 503, conflict=CHECK_IN_CONFLICT),
+    tags=["staff"],
 )
 def scan(body: models.ScanRequest, request: Request, device: Staff) -> dict[str, Any]:
-    """Identify a ticket from its QR code: the full URL or the bare token, any case, CR/LF tolerated."""
+    """Identify a ticket from its QR code: the full URL or the bare token, any case, CR/LF tolerated.
+
+    A later slot's code is checked in first (as POST /check-in does) and its ticket answered.
+    """
     return office_of(request, device).staff.scan(body.code, body.counter, list(request.app.state.offices))
 
 
@@ -201,10 +207,13 @@ def devices(request: Request, device: Staff) -> list[dict[str, Any]]:
 
 @router.get(
     "/status/{token}",
-    response_model=api.TicketStatus,
+    response_model=api.TicketStatus | api.SlotStatus,
     responses=error_responses(400, 404, 410, 422, 503),
     tags=["public"],
 )
 def status(token: str, request: Request) -> dict[str, Any]:
-    """A ticket's live status for the token in its code; no authentication, nothing personal."""
+    """A ticket's live status for the token in its code; no authentication, nothing personal.
+
+    For a later slot's code: its day and window (`kind` "slot"), and once checked in its ticket's status.
+    """
     return request.app.state.status_of(token)

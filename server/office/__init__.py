@@ -10,6 +10,10 @@
     settings  switching services, today's quota                       settings.py
     reports   what happened to a day's tickets                        reports.py
     events    the event log the event hub reads                       event_log.py
+    slots     booking a guaranteed later slot at the kiosk            slot_booking.py (+ slot_calendar)
+    check_in  a later slot's holder checks in and gets a ticket       check_in.py
+    slot_admin  list and cancel slots, close coming dates             slot_admin.py
+    demand    who was turned away, and later slots booked             demand.py
 
 They share one SiteQueue (site_queue.py): configuration, clock, transactions (transactions.py),
 the day's figures (day_snapshot.py) and the JSON projections (views.py).
@@ -21,7 +25,9 @@ from collections.abc import Callable
 
 from server.clock import Clock
 from server.config import SiteConfig, SiteInfo
+from server.office.check_in import CheckIn
 from server.office.counters import Counters
+from server.office.demand import Demand
 from server.office.devices import Devices
 from server.office.event_log import EventLog
 from server.office.issuing import IssueRequest, Issuing
@@ -29,6 +35,8 @@ from server.office.reading import Reading
 from server.office.reports import Reports
 from server.office.settings import OfficeSettings
 from server.office.site_queue import SiteQueue
+from server.office.slot_admin import SlotAdmin
+from server.office.slot_booking import SlotBooking
 from server.office.staff_actions import StaffActions
 from server.storage.engine import Engines
 
@@ -43,7 +51,11 @@ class Office:
         self.engines = engines
         self.events: EventLog = self.queue.events
         self.issuing = Issuing(self.queue)
-        self.staff = StaffActions(self.queue)
+        self.check_in = CheckIn(self.queue)
+        self.staff = StaffActions(self.queue, self.check_in)
+        self.slots = SlotBooking(self.queue)
+        self.slot_admin = SlotAdmin(self.queue)
+        self.demand = Demand(self.queue)
         self.reading = Reading(self.queue)
         self.counters = Counters(self.queue)
         self.devices = Devices(self.queue)

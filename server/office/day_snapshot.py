@@ -16,6 +16,8 @@ from sqlalchemy import Connection, func, select
 
 from server.clock import Clock, from_db
 from server.config import SiteConfig
+from server.office.numbering import TURNED_AWAY
+from server.rules.later_slots import Window
 from server.rules.pace import HISTORY_DAYS, CounterCall, DayCalls, History, call_minutes, day_calls, remembered
 from server.rules.service_day import service_day
 from server.rules.ticket_rules import TicketStatus
@@ -30,15 +32,22 @@ WAIT_INPUTS_SECONDS = 2.0
 
 @dataclass
 class DaySnapshot:
-    """The figures of one moment: per service issued/quota, waiting, switched on; open counters; the wait model."""
+    """The figures of one moment: per service issued/quota, waiting, switched on; open counters; the wait model.
+
+    And per service the later-slot figures: people turned away today, and the window a kiosk would
+    book now (None while walk-in tickets can still be had, or when no window has room).
+    """
 
     now: datetime
     day: date
-    issued: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # service -> (issued, quota)
+    issued: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # service -> (walk-ins, quota)
     waiting: dict[str, int] = field(default_factory=dict)
     enabled: dict[str, bool] = field(default_factory=dict)
     open_counters: set[str] = field(default_factory=set)
     wait_model: WaitModel | None = None
+    turned_away: dict[str, int] = field(default_factory=dict)
+    closed: frozenset[date] = frozenset()
+    next_later_slots: dict[str, Window | None] = field(default_factory=dict)
 
     def wait(self, service_id: str, people_ahead: int) -> WaitEstimate | None:
         """The range for someone of the service with `people_ahead` before them; None: no counter serves it."""
@@ -51,11 +60,17 @@ def read_snapshot(connection: Connection, site_id: str, now: datetime, wait_inpu
     snap = DaySnapshot(now=now, day=wait_inputs.day_of(now))
     day = snap.day
     for row in connection.execute(
-        select(service_days.c.service_id, service_days.c.issued, service_days.c.quota).where(
-            service_days.c.site_id == site_id, service_days.c.day == day
-        )
+        select(
+            service_days.c.service_id,
+            service_days.c.issued,
+            service_days.c.quota,
+            service_days.c.slot_tickets,
+            TURNED_AWAY.label("turned_away"),
+        ).where(service_days.c.site_id == site_id, service_days.c.day == day)
     ):
-        snap.issued[row.service_id] = (row.issued, row.quota)
+        # Checked-in later slots share the numbers but not the quota.
+        snap.issued[row.service_id] = (row.issued - row.slot_tickets, row.quota)
+        snap.turned_away[row.service_id] = row.turned_away
     for row in connection.execute(
         select(tickets.c.service_id, func.count())
         .where(tickets.c.site_id == site_id, tickets.c.day == day, tickets.c.status == TicketStatus.WAITING)

@@ -17,7 +17,15 @@ from server.office.transactions import Transactions
 from server.storage.schema import events
 
 EventName = Literal[
-    "ticket.issued", "ticket.called", "ticket.recalled", "ticket.updated", "service.updated", "device.updated"
+    "ticket.issued",
+    "ticket.called",
+    "ticket.recalled",
+    "ticket.updated",
+    "service.updated",
+    "device.updated",
+    "slot.booked",
+    "slot.checked_in",
+    "slot.updated",
 ]
 
 # Built once: SQLAlchemy then finds their compiled form by identity (the issue path appends every batch).

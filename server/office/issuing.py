@@ -22,8 +22,9 @@ from server.clock import to_db
 from server.config import Service
 from server.group_commit import GroupCommitter
 from server.office.day_snapshot import DaySnapshot
+from server.office.demand import count_turned_away, reason_of
 from server.office.event_log import EventName
-from server.office.numbering import take_numbers
+from server.office.numbering import Numbers, take_numbers
 from server.office.rate_limit import limit_kiosks
 from server.office.site_queue import SiteQueue
 from server.rules.errors import InvalidInput, QuotaExhausted, ServiceClosed
@@ -151,6 +152,7 @@ class Issuing:
         queue = self._queue
         outcomes: list[Any] = [None] * len(requests)
         open_counters, today_calls, history = queue.wait_inputs.current()
+        closed = queue.calendar.recent_closed_dates()
         with queue.transactions.writing(serialise_at_start=False, keeps_wait_inputs=True) as connection:
             now = queue.clock()
             stored_now = to_db(now)
@@ -165,7 +167,12 @@ class Issuing:
             for service_id, indices in list(per_service.items()):
                 service = requests[indices[0]].service
                 state = availability(
-                    service, now, self._site, enabled=enabled.get(service_id) is not False, remaining=None
+                    service,
+                    now,
+                    self._site,
+                    enabled=enabled.get(service_id) is not False,
+                    remaining=None,
+                    closed=closed,
                 )
                 if not state.open and state.reason:
                     refusal = self._closed(service, state.reason, state.next_open)
@@ -176,34 +183,37 @@ class Issuing:
                 for index in indices:
                     drafts[index] = self._new_ticket(requests[index], day, stored_now)
             if not drafts:
+                self._count_turned_away(connection, requests, outcomes, day)
                 return self._with_repeats(outcomes, repeats)
             if connection.dialect.name == "postgresql":
                 queue.transactions.serialise_site_writers(connection)
             rows: dict[int, dict[str, Any]] = {}
-            issued: dict[str, tuple[int, int | None]] = {}
+            issued: dict[str, Numbers] = {}
             for service_id in per_service:
                 indices = per_service[service_id]
                 service = requests[indices[0]].service
-                first, granted, quota = take_numbers(connection, self._site.id, service, day, len(indices))
-                if granted:
-                    issued[service_id] = (first + granted - 1, quota)
+                numbers = take_numbers(connection, self._site.id, service, day, len(indices))
+                if numbers.granted:
+                    issued[service_id] = numbers
                 for offset, index in enumerate(indices):
-                    if offset < granted:
+                    if offset < numbers.granted:
                         rows[index] = drafts[index]
-                        rows[index]["sequence"] = first + offset
-                        rows[index]["number"] = format_number(service.prefix, first + offset)
+                        rows[index]["sequence"] = numbers.first + offset
+                        rows[index]["number"] = format_number(service.prefix, numbers.first + offset)
                     else:
                         outcomes[index] = self._quota_exhausted(
-                            service, next_opening(service, now, self._site, later_day=True)
+                            service, next_opening(service, now, self._site, later_day=True, closed=closed)
                         )
+            self._count_turned_away(connection, requests, outcomes, day)
             if not rows:
                 return self._with_repeats(outcomes, repeats)
             wait_model = queue.wait_inputs.model(today_calls, history, now)
-            snap = self._write_tickets(connection, rows, issued, now, day, open_counters, wait_model)
+            snap = self._write_tickets(connection, rows, issued, now, day, closed, open_counters, wait_model)
         # Committed: now the answers, each with its place in the queue.
         for index, values in rows.items():
             row = SimpleNamespace(**values)
-            behind = issued[row.service_id][0] - row.sequence  # this batch's tickets after it
+            numbers = issued[row.service_id]
+            behind = numbers.first + numbers.granted - 1 - row.sequence  # this batch's tickets after it
             ahead = snap.waiting.get(row.service_id, 0) - 1 - behind
             outcomes[index] = (queue.views.ticket(row, snap, people_ahead=ahead), True)
         return self._with_repeats(outcomes, repeats)
@@ -288,6 +298,8 @@ class Issuing:
             "counter_id": None,
             "device_token_id": request.device_token_id,
             "idempotency_key": request.idempotency_key,
+            "slot_window_start": None,
+            "slot_window_end": None,
         }
         values["code_token"], values["code_key"] = new_token(self._queue.signing_key, self._site.id)
         return values
@@ -296,9 +308,10 @@ class Issuing:
         self,
         connection: Connection,
         rows: dict[int, dict[str, Any]],
-        issued: dict[str, tuple[int, int | None]],
+        issued: dict[str, Numbers],
         now: datetime,
         day: date,
+        closed: frozenset[date],
         open_counters: set[str],
         wait_model: WaitModel,
     ) -> DaySnapshot:
@@ -313,12 +326,18 @@ class Issuing:
         snap = DaySnapshot(
             now=now,
             day=day,
-            issued=issued,
+            issued={s: (n.walk_ins, n.quota) for s, n in issued.items()},
             waiting=waiting,
             enabled=dict.fromkeys(issued, True),
             open_counters=open_counters,
             wait_model=wait_model,
+            turned_away={s: n.turned_away for s, n in issued.items()},
+            closed=closed,
         )
+        # Only the batch that takes a service's last ticket reads which later slot is offered now.
+        exhausted = {s for s, n in issued.items() if n.quota is not None and n.walk_ins >= n.quota}
+        if exhausted:
+            queue.calendar.offer_later_slots(connection, snap, exhausted)
         announcements: list[tuple[EventName, dict[str, Any]]] = [
             ("ticket.issued", queue.views.summary(SimpleNamespace(**values))) for values in rows.values()
         ]
@@ -326,6 +345,18 @@ class Issuing:
         announcements += [("service.updated", queue.views.service(snap, queue.service(s))) for s in issued]
         queue.events.append_many(connection, announcements)
         return snap
+
+    def _count_turned_away(
+        self, connection: Connection, requests: Sequence[IssueRequest], outcomes: list[Any], day: date
+    ) -> None:
+        """Count this batch's refusals in its own transaction (server/office/demand.py)."""
+        refused = [
+            (request.service, reason)
+            for request, outcome in zip(requests, outcomes, strict=True)
+            if (reason := reason_of(outcome)) is not None
+        ]
+        if refused:
+            count_turned_away(connection, self._site.id, day, refused)
 
     def _local(self, moment: datetime | None) -> datetime | None:
         return None if moment is None else moment.astimezone(self._site.zone)

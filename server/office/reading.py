@@ -46,8 +46,18 @@ class Reading:
             }
 
     def status(self, code: str) -> dict[str, Any]:
-        """What the phone page shows for a ticket's code: nothing but number, status, place, wait and counter."""
+        """What the phone page shows for a code: for a ticket nothing but number, status, place, wait and
+        counter; for a later slot its day and window, and once checked in its ticket's status."""
         queue = self._queue
         with queue.transactions.reading() as connection:
-            ticket = queue.answer(connection, queue.ticket_row_by_code(connection, code, [queue.site.id]))
-        return queue.views.phone_status(ticket)
+            owner = queue.code_owner(connection, code, [queue.site.id])
+            if owner.ticket is not None:
+                return queue.views.phone_status(queue.answer(connection, queue.todays(owner.ticket)))
+            slot = owner.slot
+            assert slot is not None
+            ticket = None
+            if slot.ticket_id is not None:
+                ticket = queue.views.phone_status(
+                    queue.answer(connection, queue.ticket_row(connection, slot.ticket_id))
+                )
+            return queue.slot_views.public_status(slot, queue.clock(), ticket)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select, update
 
 from server.clock import from_db, to_db
 from server.config import Counter
+from server.office.check_in import CheckIn
 from server.office.day_snapshot import DaySnapshot
 from server.office.site_queue import SiteQueue
 from server.office.views import TicketRow
@@ -21,8 +22,9 @@ from server.storage.schema import tickets
 
 
 class StaffActions:
-    def __init__(self, queue: SiteQueue) -> None:
+    def __init__(self, queue: SiteQueue, check_in: CheckIn) -> None:
         self._queue = queue
+        self._check_in = check_in
         self._site_id = queue.site.id
         self._priorities = {s.id: s.priority for s in queue.config.services}
 
@@ -33,19 +35,32 @@ class StaffActions:
             snap = self._queue.snapshot(connection)
             heads = []
             for service_id in counter.services:
-                head = connection.execute(
-                    select(tickets.c.id, tickets.c.service_id, tickets.c.queued_at, tickets.c.sequence)
+                waiting = (
+                    select(
+                        tickets.c.id,
+                        tickets.c.service_id,
+                        tickets.c.queued_at,
+                        tickets.c.sequence,
+                        tickets.c.slot_window_start,
+                    )
                     .where(
                         tickets.c.site_id == self._site_id,
                         tickets.c.day == snap.day,
                         tickets.c.service_id == service_id,
                         tickets.c.status == TicketStatus.WAITING,
                     )
-                    .order_by(tickets.c.queued_at, tickets.c.sequence)
                     .limit(1)
+                )
+                # The heads: the oldest waiting ticket, and the due slot ticket of the earliest window.
+                oldest = connection.execute(waiting.order_by(tickets.c.queued_at, tickets.c.sequence)).first()
+                due = connection.execute(
+                    waiting.where(tickets.c.slot_window_start <= to_db(snap.now)).order_by(
+                        tickets.c.slot_window_start, tickets.c.queued_at, tickets.c.sequence
+                    )
                 ).first()
-                if head is not None:
-                    heads.append(QueuedTicket(head.id, head.service_id, from_db(head.queued_at), head.sequence))
+                for head in {row.id: row for row in (oldest, due) if row is not None}.values():
+                    window = from_db(head.slot_window_start) if head.slot_window_start else None
+                    heads.append(QueuedTicket(head.id, head.service_id, from_db(head.queued_at), head.sequence, window))
             chosen = choose_next(heads, snap.now, self._priorities)
             if chosen is None:
                 return None
@@ -139,10 +154,17 @@ class StaffActions:
             return queue.answer(connection, updated)
 
     def scan(self, code: str, counter_id: str, all_sites: list[str]) -> dict[str, Any]:
-        """The ticket behind a scanned code (URL or bare token, any case); `all_sites` tells a foreign code."""
-        self._queue.counter(counter_id)
-        with self._queue.transactions.reading() as connection:
-            return self._queue.answer(connection, self._queue.ticket_row_by_code(connection, code, all_sites))
+        """The ticket behind a scanned code (URL or bare token, any case); `all_sites` tells a foreign code.
+
+        A later slot's code is checked in (server/office/check_in.py) and its ticket answered.
+        """
+        queue = self._queue
+        queue.counter(counter_id)
+        with queue.transactions.reading() as connection:
+            ticket = queue.code_owner(connection, code, all_sites).ticket
+            if ticket is not None:
+                return queue.answer(connection, queue.todays(ticket))
+        return self._check_in.check_in(code, all_sites)[0]
 
     def _check_today(self, row: TicketRow, snap: DaySnapshot | None) -> None:
         today = snap.day if snap else self._queue.today()

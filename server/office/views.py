@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from server.clock import from_db
 from server.config import Counter, Service, SiteConfig
 from server.office.day_snapshot import DaySnapshot
+from server.rules.later_slots import Window
 from server.rules.service_day import availability
 from server.rules.ticket_rules import ALLOWED_ACTIONS, TicketStatus
 from server.rules.wait_estimate import WaitEstimate
@@ -35,6 +36,8 @@ class TicketRow(Protocol):
     called_at: datetime | None
     counter_id: str | None
     code_token: str
+    slot_window_start: datetime | None
+    slot_window_end: datetime | None
 
 
 @lru_cache(maxsize=1024)
@@ -80,7 +83,12 @@ class Views:
         issued, quota = snap.issued.get(service.id, (0, service.quota))
         remaining = None if quota is None else max(quota - issued, 0)
         state = availability(
-            service, snap.now, self.site, enabled=snap.enabled.get(service.id, True), remaining=remaining
+            service,
+            snap.now,
+            self.site,
+            enabled=snap.enabled.get(service.id, True),
+            remaining=remaining,
+            closed=snap.closed,
         )
         waiting = snap.waiting.get(service.id, 0)
         wait = snap.wait(service.id, waiting)
@@ -102,7 +110,20 @@ class Views:
                 [i.start.strftime("%H:%M"), i.end.strftime("%H:%M") if i.end else "24:00"]
                 for i in service.intervals_on(local.weekday())
             ],
+            "next_later_slot": self.later_slot_window(snap.next_later_slots.get(service.id)),
+            "turned_away_today": snap.turned_away.get(service.id, 0),
         }
+
+    def later_slot_window(self, window: Window | None) -> dict[str, Any] | None:
+        if window is None:
+            return None
+        return {"day": window.day.isoformat(), "start": self.iso(window.start), "end": self.iso(window.end)}
+
+    def slot_window(self, row: TicketRow) -> dict[str, Any] | None:
+        """The window of the later slot a ticket was checked in for; None for a walk-in ticket."""
+        if row.slot_window_start is None:
+            return None
+        return {"start": self.stored_iso(row.slot_window_start), "end": self.stored_iso(row.slot_window_end)}
 
     def needs_place(self, row: TicketRow) -> bool:
         """Whether the ticket's answer shows a place in a queue (and so needs the people ahead)."""
@@ -139,6 +160,7 @@ class Views:
             "code": url,
             "status_url": url,
             "allowed_actions": list(ALLOWED_ACTIONS[TicketStatus(row.status)]),
+            "slot_window": self.slot_window(row),
         }
 
     def summary(self, row: TicketRow) -> dict[str, Any]:
@@ -155,6 +177,7 @@ class Views:
             "called_at": self.stored_iso(row.called_at),
             "issued_at": self.stored_iso(row.issued_at),
             "allowed_actions": list(ALLOWED_ACTIONS[TicketStatus(row.status)]),
+            "slot_window": self.slot_window(row),
         }
 
     @staticmethod

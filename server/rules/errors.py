@@ -77,3 +77,43 @@ class RateLimited(QueueError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class IdempotencyKeyReused(QueueError):
+    """The kiosk sent an Idempotency-Key it used before, with another request (another service or language)."""
+
+
+class TicketsStillAvailable(QueueError):
+    """A later slot was asked for while today's walk-in tickets of the service can still be drawn.
+
+    `next_open` (site's zone) is None when a ticket can be drawn right now, else when today's next
+    walk-in ticket can be drawn (after a break, at opening time).
+    """
+
+    def __init__(self, message: str, *, service: str, remaining: int | None, next_open: datetime | None) -> None:
+        super().__init__(message)
+        self.service = service
+        self.remaining = remaining
+        self.next_open = next_open
+
+
+class NoLaterSlots(QueueError):
+    """Every window of the coming open days is booked (or the service offers no later slots)."""
+
+    def __init__(self, message: str, *, service: str) -> None:
+        super().__init__(message)
+        self.service = service
+
+
+class TooEarly(QueueError):
+    """A later slot's check-in is not open yet; `check_in_from` says when it opens (site's zone)."""
+
+    def __init__(self, message: str, *, window_start: datetime, window_end: datetime, check_in_from: datetime) -> None:
+        super().__init__(message)
+        self.window_start = window_start
+        self.window_end = window_end
+        self.check_in_from = check_in_from
+
+
+class SlotCancelled(QueueError):
+    """The office cancelled this later slot."""

@@ -7,6 +7,7 @@ change are ordinary days here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -44,20 +45,28 @@ class Availability:
     next_open: datetime | None
 
 
-def is_within_hours(service: Service, moment: datetime, site: SiteInfo) -> bool:
+def is_within_hours(service: Service, moment: datetime, site: SiteInfo, *, closed: Collection[date] = ()) -> bool:
+    """Within the service's hours; never on a closed date (a public holiday)."""
     local = moment.astimezone(site.zone)
+    if local.date() in closed:
+        return False
     return any(i.contains(local.time()) for i in service.intervals_on(local.weekday()))
 
 
-def next_opening(service: Service, after: datetime, site: SiteInfo, *, later_day: bool = False) -> datetime | None:
-    """The first moment from `after` on at which the service is within its hours.
+def next_opening(
+    service: Service, after: datetime, site: SiteInfo, *, later_day: bool = False, closed: Collection[date] = ()
+) -> datetime | None:
+    """The first moment from `after` on at which the service is within its hours, skipping `closed` dates.
 
     With `later_day`, only moments on a later service day count (today's quota is gone).
     """
     earliest = _start_of_next_service_day(after, site) if later_day else after
     first_date = earliest.astimezone(site.zone).date()
-    for offset in range(0, 8):
+    # A week, and one more day for every closed date that may fall into it.
+    for offset in range(0, 8 + len(closed)):
         day = first_date + timedelta(days=offset)
+        if day in closed:
+            continue
         for interval in service.intervals_on(day.weekday()):
             end = local_moment(day, interval.end, site.zone)
             if end > earliest:
@@ -77,12 +86,18 @@ def availability(
     *,
     enabled: bool,
     remaining: int | None,
+    closed: Collection[date] = (),
 ) -> Availability:
-    """Can a ticket for `service` be drawn at `moment`? `remaining` None means no quota."""
+    """Can a ticket for `service` be drawn at `moment`? `remaining` None means no quota.
+
+    A closed date (public holiday) is a day without hours: `outside_hours`.
+    """
     if not enabled:
         return Availability(False, ClosedReason.SWITCHED_OFF, None)
-    if not is_within_hours(service, moment, site):
-        return Availability(False, ClosedReason.OUTSIDE_HOURS, next_opening(service, moment, site))
+    if not is_within_hours(service, moment, site, closed=closed):
+        return Availability(False, ClosedReason.OUTSIDE_HOURS, next_opening(service, moment, site, closed=closed))
     if remaining is not None and remaining <= 0:
-        return Availability(False, ClosedReason.QUOTA_EXHAUSTED, next_opening(service, moment, site, later_day=True))
+        return Availability(
+            False, ClosedReason.QUOTA_EXHAUSTED, next_opening(service, moment, site, later_day=True, closed=closed)
+        )
     return Availability(True, None, None)

@@ -30,7 +30,9 @@ sites = Table(
     Column("timezone", String(64), nullable=False),
 )
 
-# One row per service per service day: the atomic counter that numbers tickets and enforces the quota.
+# One row per service per service day: the atomic counter that numbers tickets and enforces the quota,
+# and the day's demand. `issued` is the last number given (walk-in and checked-in slot tickets share
+# one series); `slot_tickets` of them came from later slots and use no quota.
 service_days = Table(
     "service_days",
     metadata,
@@ -39,6 +41,13 @@ service_days = Table(
     Column("day", Date, primary_key=True),
     Column("issued", Integer, nullable=False, default=0),
     Column("quota", Integer, nullable=True),
+    Column("slot_tickets", Integer, nullable=False, default=0, server_default="0"),
+    # Counted in the transaction that refused or booked (server/office/demand.py).
+    Column("later_slots_booked", Integer, nullable=False, default=0, server_default="0"),
+    Column("turned_away_quota_exhausted", Integer, nullable=False, default=0, server_default="0"),
+    Column("turned_away_service_closed", Integer, nullable=False, default=0, server_default="0"),
+    Column("turned_away_rate_limited", Integer, nullable=False, default=0, server_default="0"),
+    Column("turned_away_no_later_slots", Integer, nullable=False, default=0, server_default="0"),
 )
 
 # Switches an office manager flips during the day (service off, today's quota changed).
@@ -73,6 +82,9 @@ tickets = Table(
     Column("code_token", String(32), nullable=False),
     Column("device_token_id", String(36), nullable=True),
     Column("idempotency_key", String(128), nullable=True),
+    # The window of the later slot this ticket was checked in for (called first once it started).
+    Column("slot_window_start", DateTime, nullable=True),
+    Column("slot_window_end", DateTime, nullable=True),
     UniqueConstraint("site_id", "day", "number", name="uq_tickets_site_day_number"),
     UniqueConstraint("device_token_id", "idempotency_key", name="uq_tickets_idempotency"),
     Index("ix_tickets_queue", "site_id", "day", "status", "service_id", "queued_at"),
@@ -128,4 +140,65 @@ server_secrets = Table(
     metadata,
     Column("name", String(32), primary_key=True),
     Column("value", String(128), nullable=False),
+)
+
+
+# Guaranteed later slots. Nothing about the holder: the paper with the code is the whole identity.
+later_slots = Table(
+    "later_slots",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("site_id", String(32), ForeignKey("sites.id"), nullable=False),
+    Column("service_id", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("window_start", DateTime, nullable=False),
+    Column("window_end", DateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("booked_at", DateTime, nullable=False),
+    # The window printed on the holder's paper, when the office moved the slot (a date closed).
+    Column("moved_from_start", DateTime, nullable=True),
+    Column("moved_from_end", DateTime, nullable=True),
+    Column("ticket_id", String(36), nullable=True),
+    Column("ticket_number", String(16), nullable=True),
+    Column("checked_in_at", DateTime, nullable=True),
+    Column("cancelled_at", DateTime, nullable=True),
+    Column("code_key", String(32), nullable=False, unique=True),
+    Column("code_token", String(32), nullable=False),
+    Column("device_token_id", String(36), nullable=True),
+    Column("idempotency_key", String(128), nullable=True),
+    UniqueConstraint("device_token_id", "idempotency_key", name="uq_later_slots_idempotency"),
+    Index("ix_later_slots_day", "site_id", "day", "service_id"),
+    Index("ix_later_slots_device_booked", "device_token_id", "booked_at"),
+)
+
+# The capacity counters of later slots, taken like the ticket counter: a conditional UPDATE that
+# only applies while there is room, so exactly `per_window` per window and `per_day` per day exist.
+later_slot_windows = Table(
+    "later_slot_windows",
+    metadata,
+    Column("site_id", String(32), ForeignKey("sites.id"), primary_key=True),
+    Column("service_id", String(32), primary_key=True),
+    Column("window_start", DateTime, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("booked", Integer, nullable=False, default=0),
+    Index("ix_later_slot_windows_day", "site_id", "service_id", "day"),
+)
+
+later_slot_days = Table(
+    "later_slot_days",
+    metadata,
+    Column("site_id", String(32), ForeignKey("sites.id"), primary_key=True),
+    Column("service_id", String(32), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("booked", Integer, nullable=False, default=0),
+)
+
+# Dates closed with `wartemarke admin closed-dates add` (the config's [site] closed_dates count too).
+closed_dates = Table(
+    "closed_dates",
+    metadata,
+    Column("site_id", String(32), ForeignKey("sites.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("closed_at", DateTime, nullable=False),
 )

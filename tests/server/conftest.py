@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -33,3 +35,15 @@ def site_variant(tmp_path: Path, quota: int = 3, rate: int = 1000, extra: str = 
 def api_server(server_factory, db_url, tmp_path):
     """A server on the demo site with an emergency quota of 3, on the parametrised backend."""
     return server_factory(config=site_variant(tmp_path), db_url=db_url)
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+#: The office of the later-slot tests (see the file), and the Monday its same-day tickets run out.
+SLOTS_SITE = Path(__file__).parent / "site-slots.toml"
+MONDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def office(server_factory, db_url):
+    """The later-slots office on Monday 30 November 2026 at 10:00, its two same-day tickets not drawn yet."""
+    return server_factory(config=SLOTS_SITE, db_url=db_url, clock=MONDAY_10)

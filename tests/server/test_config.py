@@ -34,6 +34,11 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ('services = ["einbuergerung"]', 'services = ["einbürgerung"]', "unknown service 'einbürgerung'"),
         ("kiosk_tickets_per_minute", "kiosk_ticket_per_minute", "limits.kiosk_ticket_per_minute: unknown key"),
         ('tr = "Acil', 'xx_tr = "Acil', "services[0].names"),
+        ("per_window = 3 ", "per_window = 0 ", "services[0].later_slots.per_window"),
+        ("days_ahead = 5 ", "days_ahead = 5\nper_week = 9 ", "services[0].later_slots.per_week: unknown key"),
+        ("window_minutes = 30 ", "window_minutes = 300 ", "later_slots.window_minutes: no opening interval"),
+        ('"2026-12-25", "2026-12-26"', '"2026-12-25", "26.12.2026"', "site.closed_dates: '26.12.2026' is not a date"),
+        ("address = ", "adress = ", "site.adress: unknown key"),
     ],
 )
 def test_each_mistake_is_named(tmp_path, old, new, expected):

@@ -169,6 +169,8 @@ AUTHENTICATED = [
     ("GET", "/api/v1/board", None, {}),
     ("GET", "/api/v1/events", None, {"stream": True}),
     ("GET", "/metrics", "staff", {}),
+    ("POST", "/api/v1/later-slots", "display", {"json": {"service": "notfall", "language": "uk"}}),
+    ("POST", "/api/v1/check-in", "display", {"json": {"code": "x"}}),
 ]
 
 
@@ -257,6 +259,7 @@ def test_every_route_answers_as_its_openapi_says(api: Conformance) -> None:
     api.request("GET", "/api/v1/events", role="display", stream=True)
     bad_position = api.request("GET", "/api/v1/events", role="display", headers={"Last-Event-ID": "-1"})
     assert bad_position.status_code == 422
+    _later_slots(api)
     _events_are_their_typed_objects(server)
 
     # The next day: yesterday's ticket is expired wherever it turns up.
@@ -279,6 +282,41 @@ def test_every_route_answers_as_its_openapi_says(api: Conformance) -> None:
     assert published == set(api.seen), f"routes never driven: {sorted(published - set(api.seen))}"
     statuses = set().union(*api.seen.values())
     assert statuses >= MUST_BE_SEEN, f"never answered: {sorted(MUST_BE_SEEN - statuses)}"
+
+
+def _later_slots(api: Conformance) -> None:
+    """Booking, check-in, the slot's status, page and calendar entry (the emergency quota is gone by now)."""
+    server = api.server
+    book = "/api/v1/later-slots"
+
+    def booking(service: str, key: str, language: str = "uk") -> requests.Response:
+        body = {"service": service, "language": language}
+        return api.request("POST", book, role="kiosk", json=body, headers={"Idempotency-Key": key})
+
+    first, second = booking("notfall", "slot-1").json(), booking("notfall", "slot-2").json()
+    assert booking("notfall", "slot-1").status_code == 200
+    assert booking("notfall", "slot-1", language="ar").json()["error"] == "idempotency_key_reused"
+    assert api.request("POST", book, role="kiosk", json={"service": "notfall", "language": "uk"}).status_code == 422
+    assert booking("aufenthalt", "slot-3").json()["error"] == "slots_available"
+    assert booking("einbuergerung", "slot-4").json()["error"] == "no_later_slots"  # switched off, no later slots
+    assert booking("visa", "slot-5").status_code == 404
+
+    check_in = "/api/v1/check-in"
+    assert api.request("POST", check_in, role="kiosk", json={"code": first["code"]}).json()["error"] == "too_early"
+    assert api.request("POST", check_in, role="staff", json={"code": "]C1garbage"}).status_code == 400
+    assert api.request("POST", check_in, role="kiosk", json={}).status_code == 422
+    token = first["code"].rsplit("/", 1)[1]
+    assert api.request("GET", "/api/v1/status/{token}", token=token).json()["kind"] == "slot"
+    assert api.request("GET", "/t/{token}", token=token).status_code == 200
+    assert api.request("GET", "/t/{token}/calendar.ics", token=token).status_code == 200
+    assert api.request("GET", "/t/{token}/calendar.ics", token="hello").status_code == 400
+    window = datetime.fromisoformat(first["window"]["start"])
+    server.set_clock(window + timedelta(minutes=10))
+    assert api.request("POST", check_in, role="kiosk", json={"code": first["code"]}).status_code == 201
+    assert api.request("POST", check_in, role="staff", json={"code": first["code"]}).status_code == 200
+    assert api.request("GET", "/api/v1/status/{token}", token=token).json()["ticket"]["status"] == "waiting"
+    server.set_clock(window + timedelta(hours=1))
+    assert api.request("POST", check_in, role="kiosk", json={"code": second["code"]}).status_code == 410
 
 
 def _events_are_their_typed_objects(server: LiveServer) -> None:
