@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.rules.errors import (
     Expired,
+    IdempotencyKeyReused,
     InvalidCode,
     InvalidInput,
     InvalidTransition,
@@ -42,6 +43,7 @@ STATUS_AND_CODE: dict[type[QueueError], tuple[int, str]] = {
     InvalidTransition: (409, "invalid_transition"),
     Expired: (410, "expired"),
     InvalidInput: (422, "validation_error"),
+    IdempotencyKeyReused: (422, "idempotency_key_reused"),
     RateLimited: (429, "rate_limited"),
 }
 
@@ -99,11 +101,19 @@ ISSUE_CONFLICT = (
     "quota_exhausted: today's tickets are all given out; service_closed: switched off or outside its hours",
 )
 TRANSITION_CONFLICT = (InvalidTransitionError, "invalid_transition: the action does not fit the ticket's status")
+#: Issuing may also meet an Idempotency-Key sent before with another body.
+ISSUE_UNPROCESSABLE = (
+    Error,
+    f"{_ERROR_DOCS[422][1]}; idempotency_key_reused: this Idempotency-Key already made a ticket "
+    "for another service or language",
+)
 
 
-def error_responses(*statuses: int, conflict: tuple[Any, str] = TRANSITION_CONFLICT) -> dict[int | str, dict[str, Any]]:
+def error_responses(
+    *statuses: int, conflict: tuple[Any, str] = TRANSITION_CONFLICT, unprocessable: tuple[Any, str] = _ERROR_DOCS[422]
+) -> dict[int | str, dict[str, Any]]:
     """The error answers a route declares in /openapi.json (every route touching the database may answer 503)."""
-    docs = {**_ERROR_DOCS, 409: conflict}
+    docs = {**_ERROR_DOCS, 409: conflict, 422: unprocessable}
     return {status: {"model": docs[status][0], "description": docs[status][1]} for status in statuses}
 
 

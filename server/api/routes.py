@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from server.api import models
 from server.api.auth import authenticate, requires
-from server.api.errors import ISSUE_CONFLICT, ApiError, error_responses
+from server.api.errors import ISSUE_CONFLICT, ISSUE_UNPROCESSABLE, ApiError, error_responses
 from server.office import Office
 from server.rules.ticket_rules import Action
 from server.storage.token_store import Device
@@ -80,13 +80,16 @@ ISSUE_REQUEST_DOCS: dict[str, Any] = {
     response_model=api.Ticket,
     responses={
         200: {"model": api.Ticket, "description": "the ticket issued before for this Idempotency-Key"},
-        **error_responses(401, 403, 404, 409, 422, 429, 503, conflict=ISSUE_CONFLICT),
+        **error_responses(
+            401, 403, 404, 409, 422, 429, 503, conflict=ISSUE_CONFLICT, unprocessable=ISSUE_UNPROCESSABLE
+        ),
     },
     tags=["kiosk"],
     openapi_extra=ISSUE_REQUEST_DOCS,
 )
 async def issue_ticket(request: Request) -> JSONResponse:
-    """Issue a ticket. The same Idempotency-Key again returns the same ticket (200) and uses no quota.
+    """Issue a ticket. The same Idempotency-Key again returns the same ticket (200) and uses no quota;
+    with another service or language it is refused (422 idempotency_key_reused).
 
     The busiest endpoint reads the token, body and header itself: FastAPI's parameter machinery
     cost more per request than the server's whole share of issuing the ticket. The checks and the
