@@ -5,7 +5,7 @@ wartemarke admin token list | revoke ID-OR-NAME
 wartemarke admin db upgrade
 wartemarke admin service close|open SERVICE
 wartemarke admin service quota SERVICE N|none      (today only)
-wartemarke admin report [--day YYYY-MM-DD]
+wartemarke admin report [--day today|yesterday|YYYY-MM-DD]
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from server.api.app import DEFAULT_DB
 from server.clock import clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.device_tokens import Role
+from server.office.reports import DayReport
 from server.rules.errors import InvalidInput, QueueError
 from server.storage.engine import DatabaseUrlError, create_engines
 from server.storage.migrate import upgrade
@@ -57,8 +58,20 @@ def _parser() -> argparse.ArgumentParser:
     quota.add_argument("quota")
 
     report = areas.add_parser("report", parents=[common], help="the day's figures per service")
-    report.add_argument("--day", type=date.fromisoformat, default=None)
+    report.add_argument(
+        "--day", type=_day, default="today", help="today (the default), yesterday, or a date like 2026-11-23"
+    )
     return parser
+
+
+def _day(text: str) -> str | date:
+    """`today` and `yesterday` stay words until the site's clock says which day they are."""
+    if text in ("today", "yesterday"):
+        return text
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected today, yesterday or a date like 2026-11-23, got {text!r}") from None
 
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:
@@ -115,13 +128,9 @@ def main(argv: list[str]) -> int:
                 f"quota {service['quota']}, issued {service['issued']}, remaining {service['remaining']}"
             )
             return 0
-        print(f"{'service':<16}{'issued':>7}{'done':>6}{'no-show':>8}{'cancel':>7}{'waiting':>8}{'avg wait':>9}")
-        for line in office.reports.day_report(args.day):
-            avg = "-" if line["average_wait_min"] is None else f"{line['average_wait_min']} m"
-            print(
-                f"{line['service']:<16}{line['issued']:>7}{line['done']:>6}{line['no_show']:>8}"
-                f"{line['cancelled']:>7}{line['waiting']:>8}{avg:>9}"
-            )
+        today = office.queue.today()
+        day = {"today": today, "yesterday": today - timedelta(days=1)}.get(args.day, args.day)
+        print(report_text(office.reports.day_report(day)))
         return 0
     except (ConfigError, DatabaseUrlError) as exc:
         print(f"wartemarke admin: {exc}", file=sys.stderr)
@@ -129,6 +138,20 @@ def main(argv: list[str]) -> int:
     except QueueError as exc:
         print(f"wartemarke admin: {exc.message}", file=sys.stderr)
         return 1
+
+
+def report_text(report: DayReport) -> str:
+    """The report as a text table, headed by what each column counts; each column as wide as its heading."""
+    width = max([len("service"), *(len(line["name"]) for line in report.lines)]) + 1
+    widths = [len(column.heading) + 2 for column in report.columns]
+    lines = [f"{report.site_name}: service day {report.day.isoformat()} ({report.day.strftime('%A')})", ""]
+    lines += [f"  {column.heading:<11} {column.counts}" for column in report.columns]
+    header = "".join(column.heading.rjust(w) for column, w in zip(report.columns, widths, strict=True))
+    lines += ["", "service".ljust(width) + header]
+    for line in report.lines:
+        figures = ("-" if line[column.key] is None else str(line[column.key]) for column in report.columns)
+        lines.append(line["name"].ljust(width) + "".join(f.rjust(w) for f, w in zip(figures, widths, strict=True)))
+    return "\n".join(lines)
 
 
 def _positive(text: str) -> int:

@@ -1,7 +1,15 @@
-"""The office's results: what happened to a service day's tickets, per service."""
+"""The office's results: what happened to a service day's tickets, per service.
+
+A report is a table: one line per service, one column per figure. Each `Column` says what it
+counts, and the report prints that above the table, so nobody has to guess whether a transferred
+ticket counts where it was drawn or where it was served. New figures (e.g. visitors turned away)
+are a new `Column` and a new entry in `_figures`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,33 +20,77 @@ from server.rules.ticket_rules import TicketStatus
 from server.storage.schema import tickets
 
 
+@dataclass(frozen=True)
+class Column:
+    #: The figure's key in a report line.
+    key: str
+    #: One word (no spaces) over the column.
+    heading: str
+    #: What the column counts, for the report's header.
+    counts: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("issued", "issued", "tickets drawn for the service at a kiosk (what its quota counts)"),
+    Column("moved_out", "moved-out", "of those, transferred by staff to another service (they count there)"),
+    Column("moved_in", "moved-in", "tickets drawn for another service and transferred here"),
+    Column("done", "done", "visits finished here"),
+    Column("no_show", "no-show", "called here but did not come"),
+    Column("cancelled", "cancelled", "cancelled while in this service"),
+    Column("waiting", "waiting", "still waiting in this service"),
+    Column("at_counter", "at-counter", "called or being served here right now"),
+    Column("average_wait_min", "wait-min", "average minutes from drawing the ticket to its last call, for calls here"),
+)
+
+
+@dataclass(frozen=True)
+class DayReport:
+    day: date
+    site_name: str
+    columns: tuple[Column, ...]
+    #: One line per configured service: "service" (id), "name" (in the office's language) and each column's key.
+    lines: list[dict[str, Any]]
+
+
 class Reports:
     def __init__(self, queue: SiteQueue) -> None:
         self._queue = queue
 
-    def day_report(self, day: date | None = None) -> list[dict[str, Any]]:
-        """Per service: issued, served, no-shows, cancelled, still waiting, average wait (minutes)."""
+    def day_report(self, day: date | None = None) -> DayReport:
+        """Per service, for `day` (default: today's service day): see COLUMNS for what each figure counts."""
         queue = self._queue
         with queue.transactions.reading() as connection:
             day = day or queue.today()
             rows = connection.execute(
-                select(tickets.c.issued_service_id, tickets.c.status, tickets.c.issued_at, tickets.c.called_at).where(
-                    tickets.c.site_id == queue.site.id, tickets.c.day == day
-                )
+                select(
+                    tickets.c.issued_service_id,
+                    tickets.c.service_id,
+                    tickets.c.status,
+                    tickets.c.issued_at,
+                    tickets.c.called_at,
+                ).where(tickets.c.site_id == queue.site.id, tickets.c.day == day)
             ).all()
-        report = []
-        for service in queue.config.services:
-            mine = [r for r in rows if r.issued_service_id == service.id]
-            waits = [(r.called_at - r.issued_at).total_seconds() / 60 for r in mine if r.called_at]
-            report.append(
-                {
-                    "service": service.id,
-                    "issued": len(mine),
-                    "done": sum(r.status == TicketStatus.DONE for r in mine),
-                    "no_show": sum(r.status == TicketStatus.NO_SHOW for r in mine),
-                    "cancelled": sum(r.status == TicketStatus.CANCELLED for r in mine),
-                    "waiting": sum(r.status == TicketStatus.WAITING for r in mine),
-                    "average_wait_min": round(sum(waits) / len(waits), 1) if waits else None,
-                }
-            )
-        return report
+        office_language = queue.site.languages[0]
+        lines = [
+            {"service": service.id, "name": service.name(office_language), **_figures(service.id, rows)}
+            for service in queue.config.services
+        ]
+        return DayReport(day=day, site_name=queue.site.name, columns=COLUMNS, lines=lines)
+
+
+def _figures(service_id: str, rows: Sequence[Any]) -> dict[str, Any]:
+    drawn = [r for r in rows if r.issued_service_id == service_id]
+    # A transferred ticket belongs to the service it is in now: where it was served or ended.
+    here = [r for r in rows if r.service_id == service_id]
+    waits = [(r.called_at - r.issued_at).total_seconds() / 60 for r in here if r.called_at]
+    return {
+        "issued": len(drawn),
+        "moved_out": sum(r.service_id != service_id for r in drawn),
+        "moved_in": sum(r.issued_service_id != service_id for r in here),
+        "done": sum(r.status == TicketStatus.DONE for r in here),
+        "no_show": sum(r.status == TicketStatus.NO_SHOW for r in here),
+        "cancelled": sum(r.status == TicketStatus.CANCELLED for r in here),
+        "waiting": sum(r.status == TicketStatus.WAITING for r in here),
+        "at_counter": sum(r.status in (TicketStatus.CALLED, TicketStatus.SERVING) for r in here),
+        "average_wait_min": round(sum(waits) / len(waits), 1) if waits else None,
+    }
