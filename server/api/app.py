@@ -23,6 +23,7 @@ from server.rules.ticket_rules import ALLOWED_ACTIONS
 from server.storage.bootstrap import ensure_sites, signing_key
 from server.storage.engine import Engines, create_engines
 from server.storage.migrate import upgrade
+from server.storage.write_probe import WriteProbe
 
 log = logging.getLogger("wartemarke.server")
 DEFAULT_DB = "sqlite:///var/wartemarke.db"
@@ -102,6 +103,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.engines = engines
+    app.state.write_probe = WriteProbe(engines.write)
     app.state.offices = offices
     app.state.hubs = hubs
     app.state.authenticator = Authenticator(find_device_with(engines.read))

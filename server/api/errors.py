@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.rules.errors import (
@@ -91,7 +91,7 @@ _ERROR_DOCS: dict[int, tuple[Any, str]] = {
     410: (ExpiredError, "expired: a ticket of an earlier service day"),
     422: (Error, "validation_error: malformed body, parameters or headers, or a value the office does not offer"),
     429: (RateLimitedError, "rate_limited: too many tickets from this device; wait Retry-After seconds"),
-    503: (Error, "unavailable: the database is not answering; try again shortly (Retry-After)"),
+    503: (Error, "unavailable: the database is not answering or not taking writes; try again shortly (Retry-After)"),
 }
 
 
@@ -194,11 +194,17 @@ def install_error_handlers(app: FastAPI) -> None:
         status = exc.status_code if exc.status_code in (404, 405) else 422
         return JSONResponse({"error": error, "message": message}, status_code=status)
 
+    # The database is away, full, or read-only (PostgreSQL reports a read-only transaction as an
+    # InternalError): the server cannot do this now, and says so as the 503 clients retry on.
     @app.exception_handler(OperationalError)
-    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+    @app.exception_handler(InternalError)
+    async def database_down(_: Request, exc: OperationalError | InternalError) -> JSONResponse:
         log.error("database error: %s", exc)
         return JSONResponse(
-            {"error": "unavailable", "message": "The database is not answering; please try again shortly."},
+            {
+                "error": "unavailable",
+                "message": "The database is not answering or not taking writes; please try again shortly.",
+            },
             status_code=503,
             headers={"Retry-After": "2"},
         )

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy import text
 
 from server.api import models
 from server.api.auth import authenticate, requires
@@ -36,12 +35,13 @@ def office_of(request: Request, device: Device) -> Office:
 
 @router.get("/health", response_model=api.Health, responses=error_responses(503), tags=["operations"])
 def health(request: Request) -> dict[str, str]:
-    """`ok` when the database answers; 503 otherwise. Needs no token."""
-    try:
-        with request.app.state.engines.read.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:
-        raise ApiError(503, "unavailable", f"The database does not answer: {type(exc).__name__}.") from None
+    """`ok` when the database accepts writes (a full disk or a read-only database is not ok); 503 with
+    the reason otherwise. Needs no token; cheap enough to poll every second."""
+    problem = request.app.state.write_probe.problem()
+    if problem is not None:
+        raise ApiError(
+            503, "unavailable", f"The database does not accept writes: {problem}", headers={"Retry-After": "5"}
+        )
     return {"status": "ok"}
 
 
