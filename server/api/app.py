@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from server.api import events, metrics, phone, routes
 from server.api.auth import Authenticator, find_device_with
 from server.api.errors import install_error_handlers
+from server.api.openapi_document import document_builder
 from server.clock import Clock, clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.event_hub import EventHub
@@ -26,6 +27,7 @@ from server.storage.migrate import upgrade
 from server.storage.write_probe import WriteProbe
 
 log = logging.getLogger("wartemarke.server")
+ROUTERS = [routes.router, events.router, phone.router, metrics.router]
 DEFAULT_DB = "sqlite:///var/wartemarke.db"
 
 
@@ -102,6 +104,8 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         # and a logger provider on every request: 3 % of the issue path.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
+    languages = list(dict.fromkeys(language for config in configs for language in config.site.languages))
+    app.openapi = document_builder(app, ROUTERS, languages)  # type: ignore[method-assign]
     app.state.engines = engines
     app.state.write_probe = WriteProbe(engines.write)
     app.state.offices = offices
@@ -117,10 +121,8 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.status_and_office = status_and_office
     app.state.status_of = lambda token: status_and_office(token)[0]
     install_error_handlers(app)
-    app.include_router(routes.router)
-    app.include_router(events.router)
-    app.include_router(phone.router)
-    app.include_router(metrics.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.add_middleware(metrics.LatencyMiddleware, metrics=app.state.metrics)
     return app
 

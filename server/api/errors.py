@@ -114,7 +114,17 @@ def error_responses(
 ) -> dict[int | str, dict[str, Any]]:
     """The error answers a route declares in /openapi.json (every route touching the database may answer 503)."""
     docs = {**_ERROR_DOCS, 409: conflict, 422: unprocessable}
-    return {status: {"model": docs[status][0], "description": docs[status][1]} for status in statuses}
+    answers: dict[int | str, dict[str, Any]] = {
+        status: {"model": docs[status][0], "description": docs[status][1]} for status in statuses
+    }
+    for status in (429, 503):
+        if status in answers:
+            answers[status]["headers"] = {"Retry-After": RETRY_AFTER}
+    return answers
+
+
+#: The header a client waits by, on every 429 and 503.
+RETRY_AFTER = {"description": "seconds to wait before trying again", "required": True, "schema": {"type": "integer"}}
 
 
 class ApiError(Exception):
@@ -188,11 +198,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "validation_error")
-        message = {404: "There is no such endpoint.", 405: "This endpoint does not accept this method."}.get(
-            exc.status_code, str(exc.detail)
-        )
         status = exc.status_code if exc.status_code in (404, 405) else 422
-        return JSONResponse({"error": error, "message": message}, status_code=status)
+        message, headers = str(exc.detail), None
+        if status == 404:
+            message = "There is no such endpoint."
+        elif status == 405:
+            # RFC 9110: a 405 says which methods the endpoint does accept (Starlette's route put them in Allow).
+            headers = {"Allow": (exc.headers or {}).get("Allow", "")}
+            message = f"This endpoint does not accept this method; it accepts {headers['Allow'] or 'none'}."
+        return JSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
+
+    # A bug: still an answer in the API's shape, not a bare "Internal Server Error" (the traceback is logged).
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            {"error": "internal_error", "message": "Something went wrong on the server; it has been logged."},
+            status_code=500,
+        )
 
     # The database is away, full, or read-only (PostgreSQL reports a read-only transaction as an
     # InternalError): the server cannot do this now, and says so as the 503 clients retry on.

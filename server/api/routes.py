@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from server.api import models
-from server.api.auth import authenticate, requires
+from server.api.auth import admits, authenticate, requires
 from server.api.errors import ISSUE_CONFLICT, ISSUE_UNPROCESSABLE, ApiError, error_responses
 from server.office import Office
 from server.rules.ticket_rules import Action
@@ -87,6 +87,7 @@ ISSUE_REQUEST_DOCS: dict[str, Any] = {
     tags=["kiosk"],
     openapi_extra=ISSUE_REQUEST_DOCS,
 )
+@admits("kiosk")
 async def issue_ticket(request: Request) -> JSONResponse:
     """Issue a ticket. The same Idempotency-Key again returns the same ticket (200) and uses no quota;
     with another service or language it is refused (422 idempotency_key_reused).
@@ -95,7 +96,7 @@ async def issue_ticket(request: Request) -> JSONResponse:
     cost more per request than the server's whole share of issuing the ticket. The checks and the
     error answers are those of the other endpoints.
     """
-    device = await authenticate(request, ("kiosk",))
+    device = await authenticate(request, issue_ticket.roles)  # type: ignore[attr-defined]
     try:
         body = models.TicketRequest.model_validate_json(await request.body())
     except ValidationError as exc:

@@ -112,6 +112,8 @@ class Conformance:
         where = f"{method} {template} answered {status}"
         declared = operation["responses"]
         assert status in declared, f"{where}, which it does not declare ({sorted(declared)}): {response.text[:300]}"
+        for header, spec in declared[status].get("headers", {}).items():
+            assert not spec.get("required") or header in response.headers, f"{where} without its {header} header"
         content = declared[status].get("content")
         if not content:
             assert response.content == b"", f"{where} with a body it does not declare"
