@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from server.api import events, metrics, phone, routes
 from server.api.auth import Authenticator, find_device_with
+from server.api.body_limit import BodyLimit
 from server.api.errors import install_error_handlers
 from server.api.openapi_document import document_builder
 from server.clock import Clock, clock_from_environment
@@ -123,6 +124,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(BodyLimit)
     app.add_middleware(metrics.LatencyMiddleware, metrics=app.state.metrics)
     return app
 

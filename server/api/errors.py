@@ -34,6 +34,9 @@ from wartemarke.api_objects import Error, Moment, TicketStatusName
 
 log = logging.getLogger("wartemarke.server")
 
+#: Every body this API takes is a few hundred bytes; the server reads no more than this of one.
+MAX_BODY_BYTES = 64 * 1024
+
 #: The queue's refusals: (status, error code).
 STATUS_AND_CODE: dict[type[QueueError], tuple[int, str]] = {
     InvalidCode: (400, "invalid_code"),
@@ -197,8 +200,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "validation_error")
-        status = exc.status_code if exc.status_code in (404, 405) else 422
+        error = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "validation_error"
+        )
+        status = exc.status_code if exc.status_code in (404, 405, 413) else 422
         message, headers = str(exc.detail), None
         if status == 404:
             message = "There is no such endpoint."

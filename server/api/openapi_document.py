@@ -8,6 +8,8 @@ FastAPI cannot see.
   kept beside them.
 - **The languages offered.** A ticket's `language` must be one the sites offer: the document lists
   them, so a client learns them here instead of from a 422.
+- **413** on every route that takes a body: bodies over MAX_BODY_BYTES are refused
+  (server/api/body_limit.py) before or while the route reads them.
 - **Links** from a drawn ticket to every route that acts on a ticket by its id, so a client (and
   schemathesis's stateful tests) can follow a ticket through its life.
 """
@@ -21,6 +23,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from server.api.errors import MAX_BODY_BYTES
 from server.device_tokens import Role
 
 ROLE_DOCS = {
@@ -65,6 +68,10 @@ def _link_ticket_routes(document: dict[str, Any]) -> None:
 
 
 ISSUE_PATH = "/api/v1/tickets"
+TOO_LARGE = {
+    "description": f"payload_too_large: a body over {MAX_BODY_BYTES} bytes",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 
 
 def document_builder(app: FastAPI, routers: list[APIRouter], languages: list[str]) -> Callable[[], dict[str, Any]]:
@@ -90,6 +97,10 @@ def document_builder(app: FastAPI, routers: list[APIRouter], languages: list[str
             for method in route.methods:
                 operation = document["paths"][route.path_format][method.lower()]
                 operation["security"] = _security(roles)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault("413", TOO_LARGE)
         _offer_languages(document, languages)
         _link_ticket_routes(document)
         app.openapi_schema = document

@@ -70,6 +70,18 @@ def test_a_request_too_broken_to_parse_gets_the_json_error_shape(live_server, re
     assert requests.get(f"{live_server.url}{V1}/health", timeout=10).json() == {"status": "ok"}
 
 
+@pytest.mark.parametrize("chunked", [False, True], ids=["Content-Length", "chunked"])
+def test_a_body_larger_than_any_request_is_refused_with_413(live_server, chunked):
+    body = b'{"service": "notfall", "language": "' + b"u" * 200_000 + b'"}'
+    sent = (part for part in (body,)) if chunked else body  # a generator goes out chunked
+    answer = call(
+        live_server, "POST", f"{V1}/tickets", "kiosk", data=sent, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "payload_too_large" and "65536 bytes" in answer.json()["message"]
+    assert call(live_server, "GET", f"{V1}/services", "kiosk").json()[0]["issued"] == 0
+
+
 def test_openapi_names_the_roles_whose_tokens_each_route_takes(live_server):
     document = requests.get(f"{live_server.url}/openapi.json", timeout=10).json()
     assert set(document["components"]["securitySchemes"]) == {"kiosk", "display", "staff", "admin"}

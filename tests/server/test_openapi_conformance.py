@@ -197,6 +197,7 @@ def test_every_route_answers_as_its_openapi_says(api: Conformance) -> None:
     assert api.issue("aufenthalt", name="Olena").status_code == 422
     assert api.issue("aufenthalt", key="two words").status_code == 422
     assert api.request("POST", "/api/v1/tickets", role="kiosk", data=b"\xff{{").status_code == 422
+    assert api.request("POST", "/api/v1/tickets", role="kiosk", data=b" " * 70000).status_code == 413
     emergencies = [api.issue("notfall").json() for _ in range(3)]
     assert api.issue("notfall").json()["error"] == "quota_exhausted"
     _admin(server, "service", "close", "einbuergerung")
