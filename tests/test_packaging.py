@@ -6,6 +6,7 @@ list is checked, and `wartemarke admin db upgrade` runs from the installed copy,
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -16,12 +17,18 @@ import pytest
 
 from launcher.live_server import ROOT
 
+#: What a checkout holds that is not the project: never copied into the build.
+SCRATCH = (".venv", ".git", "build", "dist", "*.egg-info", "var", "artifacts", ".*_cache", "__pycache__")
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # A copy of the checkout, so that the build leaves nothing in it and finds nothing stale there.
+    source = out / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*SCRATCH))
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(source)],
         capture_output=True,
         text=True,
         timeout=300,
