@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages: Mesa GL/EGL and libmtdev1 for Kivy, PostgreSQL for the multi-process tests,
-# espeak-ng + sox for the display's spoken call-outs, Xvfb/xdotool for real-window checks,
-# Chromium + its driver for the web pages' browser tests (Selenium drives Debian's browser).
+# espeak-ng + sox for the display's spoken call-outs, Xvfb/xdotool/x11-utils for real-window checks,
+# x11vnc to watch the demo's virtual screen, Chromium + its driver for the web pages' browser tests
+# (Selenium drives Debian's browser).
 DEB_PACKAGES := libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 postgresql espeak-ng sox xvfb xdotool \
-	chromium chromium-driver
+	x11-utils x11vnc chromium chromium-driver
 # Headless Kivy on Mesa (never the "mock" GL backend: it silently turns GraphicUnitTest into nothing).
 KIVY_ENV := SDL_VIDEODRIVER=offscreen KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1
 

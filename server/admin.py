@@ -5,7 +5,7 @@ wartemarke admin token list | revoke ID-OR-NAME
 wartemarke admin db upgrade
 wartemarke admin service close|open SERVICE
 wartemarke admin service quota SERVICE N|none      (today only)
-wartemarke admin report [--day YYYY-MM-DD]
+wartemarke admin report [--day today|yesterday|YYYY-MM-DD]
 wartemarke admin slots list [--day YYYY-MM-DD] [--service SERVICE] | cancel ID
 wartemarke admin closed-dates add YYYY-MM-DD [--move-slots] | list | remove YYYY-MM-DD
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from server.api.app import DEFAULT_DB
 from server.clock import clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.device_tokens import Role
+from server.office.reports import DayReport
 from server.rules.errors import InvalidInput, QueueError
 from server.storage.engine import DatabaseUrlError, create_engines
 from server.storage.migrate import upgrade
@@ -60,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     quota.add_argument("quota")
 
     report = areas.add_parser("report", parents=[common], help="the day's figures per service")
-    report.add_argument("--day", type=date.fromisoformat, default=None)
+    report.add_argument(
+        "--day", type=_day, default="today", help="today (the default), yesterday, or a date like 2026-11-23"
+    )
 
     slots = areas.add_parser("slots", help="guaranteed later slots").add_subparsers(dest="action", required=True)
     listing = slots.add_parser("list", parents=[common], help="a day's later slots (default: today)")
@@ -88,6 +91,16 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-12-24, got {text!r}") from None
+
+
+def _day(text: str) -> str | date:
+    """`today` and `yesterday` stay words until the site's clock says which day they are."""
+    if text in ("today", "yesterday"):
+        return text
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected today, yesterday or a date like 2026-11-23, got {text!r}") from None
 
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:
@@ -148,14 +161,9 @@ def main(argv: list[str]) -> int:
                 f"quota {service['quota']}, issued {service['issued']}, remaining {service['remaining']}"
             )
             return 0
-        print(f"{'service':<16}{'issued':>7}{'done':>6}{'no-show':>8}{'cancel':>7}{'waiting':>8}{'avg wait':>9}")
-        for line in office.reports.day_report(args.day):
-            avg = "-" if line["average_wait_min"] is None else f"{line['average_wait_min']} m"
-            print(
-                f"{line['service']:<16}{line['issued']:>7}{line['done']:>6}{line['no_show']:>8}"
-                f"{line['cancelled']:>7}{line['waiting']:>8}{avg:>9}"
-            )
-        _print_demand(office, args.day or office.queue.today())
+        today = office.queue.today()
+        day = {"today": today, "yesterday": today - timedelta(days=1)}.get(args.day, args.day)
+        print(report_text(office.reports.day_report(day)))
         return 0
     except (ConfigError, DatabaseUrlError) as exc:
         print(f"wartemarke admin: {exc}", file=sys.stderr)
@@ -163,6 +171,21 @@ def main(argv: list[str]) -> int:
     except QueueError as exc:
         print(f"wartemarke admin: {exc.message}", file=sys.stderr)
         return 1
+
+
+def report_text(report: DayReport) -> str:
+    """The report as a text table, headed by what each column counts; each column as wide as its heading."""
+    width = max([len("service"), *(len(line["name"]) for line in report.lines)]) + 1
+    widths = [len(column.heading) + 2 for column in report.columns]
+    lines = [f"{report.site_name}: service day {report.day.isoformat()} ({report.day.strftime('%A')})", ""]
+    legend = max(len(column.heading) for column in report.columns)
+    lines += [f"  {column.heading:<{legend}} {column.counts}" for column in report.columns]
+    header = "".join(column.heading.rjust(w) for column, w in zip(report.columns, widths, strict=True))
+    lines += ["", "service".ljust(width) + header]
+    for line in report.lines:
+        figures = ("-" if line[column.key] is None else str(line[column.key]) for column in report.columns)
+        lines.append(line["name"].ljust(width) + "".join(f.rjust(w) for f, w in zip(figures, widths, strict=True)))
+    return "\n".join(lines)
 
 
 def _positive(text: str) -> int:
@@ -179,20 +202,6 @@ def _name(office: Any, service_id: str) -> str:
     """A service's name in the office's own language (the site's first)."""
     service = office.config.service(service_id)
     return service.name(office.site.languages[0]) if service else service_id
-
-
-def _print_demand(office: Any, day: date) -> None:
-    """Who was turned away that day, by reason, and how many later slots were booked (server/office/demand.py)."""
-    counts = office.demand.day(day)
-    names = {service_id: _name(office, service_id) for service_id in counts}
-    width = max([len("service"), *(len(n) for n in names.values())]) + 2
-    print(f"\nturned away on {day.isoformat()}, and later slots booked that day")
-    print(f"{'service':<{width}}{'quota gone':>11}{'closed':>8}{'too fast':>9}{'no slots':>9}{'slots booked':>13}")
-    for service_id, line in counts.items():
-        print(
-            f"{names[service_id]:<{width}}{line['quota_exhausted']:>11}{line['service_closed']:>8}"
-            f"{line['rate_limited']:>9}{line['no_later_slots']:>9}{line['later_slots_booked']:>13}"
-        )
 
 
 def _window(iso_start: str, iso_end: str) -> str:

@@ -55,6 +55,8 @@ def serve_main(argv: list[str]) -> int:
         workers=args.workers,
         log_level=args.log_level,
         access_log=False,
+        # Requests too broken to reach the app get the API's JSON error shape, not uvicorn's plain text.
+        http="server.api.http_protocol:JsonErrorProtocol",
         timeout_graceful_shutdown=3,
     )
     return 0

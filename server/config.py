@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from wartemarke.config_file import ConfigModel, load_config
+from wartemarke.config_file import ClockTime, ConfigModel, load_config
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -144,7 +144,7 @@ class SiteInfo(ConfigModel):
     languages: Annotated[list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]], Field(min_length=1)]
     # When one service day ends and the next begins (local time); offices that never work at
     # night keep the default, a night service sets e.g. "04:00".
-    day_starts: time = time(0, 0)
+    day_starts: ClockTime = time(0, 0)
     #: Where the office is: the location of a later slot's calendar entry.
     address: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     #: Days the office is closed although its hours say open (public holidays): no walk-in tickets,

@@ -13,13 +13,13 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import AfterValidator, ValidationInfo, field_validator
 
-from wartemarke.config_file import ConfigError, ConfigModel, load_config
+from wartemarke.config_file import ConfigError, ConfigModel, FilePath, load_config
 from wartemarke.i18n import LANGUAGE_NAMES
 
 
 class ServerSection(ConfigModel):
     url: str = "http://127.0.0.1:8000"
-    token_file: Path
+    token_file: FilePath
 
     @field_validator("url")
     @classmethod

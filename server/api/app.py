@@ -13,7 +13,9 @@ from fastapi import FastAPI
 
 from server.api import calendar, events, later_slots, metrics, phone, routes
 from server.api.auth import Authenticator, find_device_with
+from server.api.body_limit import BodyLimit
 from server.api.errors import install_error_handlers
+from server.api.openapi_document import document_builder
 from server.clock import Clock, clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.event_hub import EventHub
@@ -23,8 +25,10 @@ from server.rules.ticket_rules import ALLOWED_ACTIONS
 from server.storage.bootstrap import ensure_sites, signing_key
 from server.storage.engine import Engines, create_engines
 from server.storage.migrate import upgrade
+from server.storage.write_probe import WriteProbe
 
 log = logging.getLogger("wartemarke.server")
+ROUTERS = [routes.router, later_slots.router, events.router, phone.router, calendar.router, metrics.router]
 DEFAULT_DB = "sqlite:///var/wartemarke.db"
 
 
@@ -101,7 +105,10 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         # and a logger provider on every request: 3 % of the issue path.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
+    languages = list(dict.fromkeys(language for config in configs for language in config.site.languages))
+    app.openapi = document_builder(app, ROUTERS, languages)  # type: ignore[method-assign]
     app.state.engines = engines
+    app.state.write_probe = WriteProbe(engines.write)
     app.state.offices = offices
     app.state.hubs = hubs
     app.state.authenticator = Authenticator(find_device_with(engines.read))
@@ -121,12 +128,9 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.status_and_office = status_and_office
     app.state.status_of = lambda token: status_and_office(token)[0]
     install_error_handlers(app)
-    app.include_router(routes.router)
-    app.include_router(later_slots.router)
-    app.include_router(events.router)
-    app.include_router(phone.router)
-    app.include_router(calendar.router)
-    app.include_router(metrics.router)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimit)
     app.add_middleware(metrics.LatencyMiddleware, metrics=app.state.metrics)
     return app
 

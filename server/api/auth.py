@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from anyio import to_thread
 from fastapi import Request
@@ -66,7 +66,22 @@ def requires(*roles: str) -> Callable[[Request], Coroutine[Any, Any, Device]]:
     async def dependency(request: Request) -> Device:
         return await authenticate(request, roles)
 
+    dependency.roles = roles  # type: ignore[attr-defined]  # published in /openapi.json (openapi_document.py)
     return dependency
+
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def admits(*roles: str) -> Callable[[Endpoint], Endpoint]:
+    """Marks an endpoint that calls `authenticate` itself (the issue path) with the roles it admits,
+    so that /openapi.json says which tokens it takes, as it does for the routes that use `requires`."""
+
+    def mark(endpoint: Endpoint) -> Endpoint:
+        endpoint.roles = roles  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
 
 
 def find_device_with(engine: Any) -> Callable[[str], Device | None]:

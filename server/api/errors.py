@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.rules.errors import (
@@ -38,6 +38,9 @@ from wartemarke.api_objects import Error, Moment, TicketStatusName, TimeWindow
 
 log = logging.getLogger("wartemarke.server")
 
+#: Every body this API takes is a few hundred bytes; the server reads no more than this of one.
+MAX_BODY_BYTES = 64 * 1024
+
 #: The queue's refusals: (status, error code).
 STATUS_AND_CODE: dict[type[QueueError], tuple[int, str]] = {
     InvalidCode: (400, "invalid_code"),
@@ -47,8 +50,8 @@ STATUS_AND_CODE: dict[type[QueueError], tuple[int, str]] = {
     InvalidTransition: (409, "invalid_transition"),
     Expired: (410, "expired"),
     InvalidInput: (422, "validation_error"),
-    RateLimited: (429, "rate_limited"),
     IdempotencyKeyReused: (422, "idempotency_key_reused"),
+    RateLimited: (429, "rate_limited"),
     TicketsStillAvailable: (409, "slots_available"),
     NoLaterSlots: (409, "no_later_slots"),
     TooEarly: (409, "too_early"),
@@ -124,13 +127,9 @@ _ERROR_DOCS: dict[int, tuple[Any, str]] = {
     403: (Error, "forbidden: this token's role may not do this"),
     404: (Error, "not_found: unknown service, counter or ticket"),
     410: (ExpiredError, "expired: a ticket of an earlier service day, or a later slot whose check-in has closed"),
-    422: (
-        Error,
-        "validation_error: malformed body, parameters or headers, or a value the office does not offer; "
-        "idempotency_key_reused: an Idempotency-Key sent before with another request",
-    ),
+    422: (Error, "validation_error: malformed body, parameters or headers, or a value the office does not offer"),
     429: (RateLimitedError, "rate_limited: too many tickets from this device; wait Retry-After seconds"),
-    503: (Error, "unavailable: the database is not answering; try again shortly (Retry-After)"),
+    503: (Error, "unavailable: the database is not answering or not taking writes; try again shortly (Retry-After)"),
 }
 
 
@@ -148,12 +147,30 @@ CHECK_IN_CONFLICT = (
     TooEarlyError | SlotCancelledError,
     "too_early: check-in opens later (check_in_from); slot_cancelled: the office cancelled the slot",
 )
+#: Issuing a ticket or booking a later slot may also meet an Idempotency-Key sent before with another body.
+KEYED_UNPROCESSABLE = (
+    Error,
+    f"{_ERROR_DOCS[422][1]}; idempotency_key_reused: this Idempotency-Key already made a ticket or later "
+    "slot for another service or language",
+)
 
 
-def error_responses(*statuses: int, conflict: tuple[Any, str] = TRANSITION_CONFLICT) -> dict[int | str, dict[str, Any]]:
+def error_responses(
+    *statuses: int, conflict: tuple[Any, str] = TRANSITION_CONFLICT, unprocessable: tuple[Any, str] = _ERROR_DOCS[422]
+) -> dict[int | str, dict[str, Any]]:
     """The error answers a route declares in /openapi.json (every route touching the database may answer 503)."""
-    docs = {**_ERROR_DOCS, 409: conflict}
-    return {status: {"model": docs[status][0], "description": docs[status][1]} for status in statuses}
+    docs = {**_ERROR_DOCS, 409: conflict, 422: unprocessable}
+    answers: dict[int | str, dict[str, Any]] = {
+        status: {"model": docs[status][0], "description": docs[status][1]} for status in statuses
+    }
+    for status in (429, 503):
+        if status in answers:
+            answers[status]["headers"] = {"Retry-After": RETRY_AFTER}
+    return answers
+
+
+#: The header a client waits by, on every 429 and 503.
+RETRY_AFTER = {"description": "seconds to wait before trying again", "required": True, "schema": {"type": "integer"}}
 
 
 class ApiError(Exception):
@@ -239,18 +256,38 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "validation_error")
-        message = {404: "There is no such endpoint.", 405: "This endpoint does not accept this method."}.get(
-            exc.status_code, str(exc.detail)
+        error = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "validation_error"
         )
-        status = exc.status_code if exc.status_code in (404, 405) else 422
-        return JSONResponse({"error": error, "message": message}, status_code=status)
+        status = exc.status_code if exc.status_code in (404, 405, 413) else 422
+        message, headers = str(exc.detail), None
+        if status == 404:
+            message = "There is no such endpoint."
+        elif status == 405:
+            # RFC 9110: a 405 says which methods the endpoint does accept (Starlette's route put them in Allow).
+            headers = {"Allow": (exc.headers or {}).get("Allow", "")}
+            message = f"This endpoint does not accept this method; it accepts {headers['Allow'] or 'none'}."
+        return JSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
 
+    # A bug: still an answer in the API's shape, not a bare "Internal Server Error" (the traceback is logged).
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            {"error": "internal_error", "message": "Something went wrong on the server; it has been logged."},
+            status_code=500,
+        )
+
+    # The database is away, full, or read-only (PostgreSQL reports a read-only transaction as an
+    # InternalError): the server cannot do this now, and says so as the 503 clients retry on.
     @app.exception_handler(OperationalError)
-    async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
+    @app.exception_handler(InternalError)
+    async def database_down(_: Request, exc: OperationalError | InternalError) -> JSONResponse:
         log.error("database error: %s", exc)
         return JSONResponse(
-            {"error": "unavailable", "message": "The database is not answering; please try again shortly."},
+            {
+                "error": "unavailable",
+                "message": "The database is not answering or not taking writes; please try again shortly.",
+            },
             status_code=503,
             headers={"Retry-After": "2"},
         )

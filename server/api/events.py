@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import WithJsonSchema
 
 from server.api.auth import requires
 from server.api.errors import error_responses
@@ -19,6 +20,8 @@ router = APIRouter(prefix="/api/v1", tags=["display"])
 # Kiosks (remaining slots), counters (waiting counts) and displays all follow the events; they carry
 # numbers, services and counters, nothing about anyone.
 Subscriber = Annotated[Device, Depends(requires())]
+# A position is a number or left out; the generated schema's "or null" would invite the text "null".
+EVENT_ID = WithJsonSchema({"type": "integer", "minimum": 0})
 
 
 @router.get("/board", response_model=Board, responses=READ)
@@ -53,9 +56,9 @@ async def _sse(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
 async def events(
     request: Request,
     device: Subscriber,
-    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0), EVENT_ID] = None,
     after: Annotated[
-        int | None, Query(ge=0, description="like Last-Event-ID, for clients that cannot set headers")
+        int | None, Query(ge=0, description="like Last-Event-ID, for clients that cannot set headers"), EVENT_ID
     ] = None,
 ) -> StreamingResponse:
     """Server-Sent Events; with Last-Event-ID (or ?after=) every missed event is sent first."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from server.api import models
 from server.api.auth import requires
-from server.api.errors import CHECK_IN_CONFLICT, LATER_SLOT_CONFLICT, error_responses
+from server.api.errors import CHECK_IN_CONFLICT, KEYED_UNPROCESSABLE, LATER_SLOT_CONFLICT, error_responses
 from server.api.routes import office_of
 from server.storage.token_store import Device
 from wartemarke import api_objects as api
@@ -36,7 +36,9 @@ IdempotencyKey = Annotated[
     response_model=api.Slot,
     responses={
         200: {"model": api.Slot, "description": "the slot booked before for this Idempotency-Key"},
-        **error_responses(401, 403, 404, 409, 422, 429, 503, conflict=LATER_SLOT_CONFLICT),
+        **error_responses(
+            401, 403, 404, 409, 422, 429, 503, conflict=LATER_SLOT_CONFLICT, unprocessable=KEYED_UNPROCESSABLE
+        ),
     },
 )
 def book_later_slot(

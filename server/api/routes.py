@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy import text
 
 from server.api import models
-from server.api.auth import authenticate, requires
-from server.api.errors import CHECK_IN_CONFLICT, ISSUE_CONFLICT, ApiError, error_responses
+from server.api.auth import admits, authenticate, requires
+from server.api.errors import CHECK_IN_CONFLICT, ISSUE_CONFLICT, KEYED_UNPROCESSABLE, ApiError, error_responses
 from server.office import Office
 from server.rules.ticket_rules import Action
 from server.storage.token_store import Device
@@ -36,12 +35,13 @@ def office_of(request: Request, device: Device) -> Office:
 
 @router.get("/health", response_model=api.Health, responses=error_responses(503), tags=["operations"])
 def health(request: Request) -> dict[str, str]:
-    """`ok` when the database answers; 503 otherwise. Needs no token."""
-    try:
-        with request.app.state.engines.read.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:
-        raise ApiError(503, "unavailable", f"The database does not answer: {type(exc).__name__}.") from None
+    """`ok` when the database accepts writes (a full disk or a read-only database is not ok); 503 with
+    the reason otherwise. Needs no token; cheap enough to poll every second."""
+    problem = request.app.state.write_probe.problem()
+    if problem is not None:
+        raise ApiError(
+            503, "unavailable", f"The database does not accept writes: {problem}", headers={"Retry-After": "5"}
+        )
     return {"status": "ok"}
 
 
@@ -80,19 +80,23 @@ ISSUE_REQUEST_DOCS: dict[str, Any] = {
     response_model=api.Ticket,
     responses={
         200: {"model": api.Ticket, "description": "the ticket issued before for this Idempotency-Key"},
-        **error_responses(401, 403, 404, 409, 422, 429, 503, conflict=ISSUE_CONFLICT),
+        **error_responses(
+            401, 403, 404, 409, 422, 429, 503, conflict=ISSUE_CONFLICT, unprocessable=KEYED_UNPROCESSABLE
+        ),
     },
     tags=["kiosk"],
     openapi_extra=ISSUE_REQUEST_DOCS,
 )
+@admits("kiosk")
 async def issue_ticket(request: Request) -> JSONResponse:
-    """Issue a ticket. The same Idempotency-Key again returns the same ticket (200) and uses no quota.
+    """Issue a ticket. The same Idempotency-Key again returns the same ticket (200) and uses no quota;
+    with another service or language it is refused (422 idempotency_key_reused).
 
     The busiest endpoint reads the token, body and header itself: FastAPI's parameter machinery
     cost more per request than the server's whole share of issuing the ticket. The checks and the
     error answers are those of the other endpoints.
     """
-    device = await authenticate(request, ("kiosk",))
+    device = await authenticate(request, issue_ticket.roles)  # type: ignore[attr-defined]
     try:
         body = models.TicketRequest.model_validate_json(await request.body())
     except ValidationError as exc:

@@ -60,7 +60,7 @@ class Office:
         self.counters = Counters(self.queue)
         self.devices = Devices(self.queue)
         self.settings = OfficeSettings(self.queue)
-        self.reports = Reports(self.queue)
+        self.reports = Reports(self.queue, self.demand)
 
     def notify_on_commit(self, callback: Callable[[], None]) -> None:
         """Call `callback` after every commit of this site (the event hub: new events may be in the log)."""

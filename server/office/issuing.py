@@ -27,7 +27,7 @@ from server.office.event_log import EventName
 from server.office.numbering import Numbers, take_numbers
 from server.office.rate_limit import limit_kiosks
 from server.office.site_queue import SiteQueue
-from server.rules.errors import InvalidInput, QuotaExhausted, ServiceClosed
+from server.rules.errors import IdempotencyKeyReused, InvalidInput, QuotaExhausted, ServiceClosed
 from server.rules.service_day import ClosedReason, availability, next_opening, service_day
 from server.rules.ticket_codes import new_token
 from server.rules.ticket_rules import TicketStatus, format_number
@@ -121,7 +121,7 @@ class Issuing:
             existing = self._ticket_by_idempotency(requests[0])
             if existing is None:
                 raise
-            return [(existing, False)]
+            return [existing]
 
     def _issue_alone(self, request: IssueRequest) -> Issued | Exception:
         try:
@@ -129,7 +129,8 @@ class Issuing:
         except Exception as exc:  # noqa: BLE001 - this request's own outcome
             return exc
 
-    def _ticket_by_idempotency(self, request: IssueRequest) -> dict[str, Any] | None:
+    def _ticket_by_idempotency(self, request: IssueRequest) -> Issued | Exception | None:
+        """The outcome for a key another process committed a moment ago; None if there is none."""
         if request.idempotency_key is None:
             return None
         with self._queue.transactions.reading() as connection:
@@ -139,7 +140,9 @@ class Issuing:
                     tickets.c.idempotency_key == request.idempotency_key,
                 )
             ).first()
-            return self._queue.answer(connection, row) if row else None
+            if row is None:
+                return None
+            return _key_reused(request) if _differs(request, row) else (self._queue.answer(connection, row), False)
 
     def _issue_batch(self, requests: Sequence[IssueRequest]) -> list[Issued | Exception]:
         """The hot path: about seven statements per batch, however many tickets it holds.
@@ -220,7 +223,10 @@ class Issuing:
 
     @staticmethod
     def _with_repeats(outcomes: list[Any], repeats: dict[int, int]) -> list[Any]:
-        """A key sent twice in one batch: the second gets the first's ticket (not created) or refusal."""
+        """A key sent twice in one batch: the second gets the first's ticket (not created) or refusal.
+
+        A repeat that asks for something else than the first was refused already (_answer_repeats).
+        """
         for index, first in repeats.items():
             outcome = outcomes[first]
             outcomes[index] = (outcome[0], False) if isinstance(outcome, tuple) else outcome
@@ -231,6 +237,8 @@ class Issuing:
     ) -> tuple[list[int], dict[int, int]]:
         """Idempotency: a key seen before gets its ticket; a key twice in this batch, the first's outcome.
 
+        A key sent with another service or language than its ticket (or its first request in this
+        batch) is refused: compared with the row already read, at no extra statement.
         Returns the requests still to issue and, for in-batch repeats, the index of their first.
         """
         keyed = [(r.device_token_id, r.idempotency_key) for r in requests if r.idempotency_key is not None]
@@ -250,9 +258,16 @@ class Issuing:
                 continue
             pair = (request.device_token_id, request.idempotency_key)
             if pair in found:
-                outcomes[index] = (self._queue.answer(connection, found[pair]), False)
+                row = found[pair]
+                outcomes[index] = (
+                    _key_reused(request) if _differs(request, row) else (self._queue.answer(connection, row), False)
+                )
             elif pair in first_of:
-                repeats[index] = first_of[pair]
+                first = requests[first_of[pair]]
+                if (first.service.id, first.language) != (request.service.id, request.language):
+                    outcomes[index] = _key_reused(request)
+                else:
+                    repeats[index] = first_of[pair]
             else:
                 first_of[pair] = index
                 todo.append(index)
@@ -375,3 +390,17 @@ class Issuing:
         return ServiceClosed(
             f"{service.name('en')} {why}.{when}", service=service.id, reason=reason, next_open=self._local(next_open)
         )
+
+
+def _differs(request: IssueRequest, row: Any) -> bool:
+    """Whether a request asks for something else than the ticket its key made (its first service, even if
+    staff transferred it since, and its language)."""
+    return (request.service.id, request.language) != (row.issued_service_id, row.language)
+
+
+def _key_reused(request: IssueRequest) -> IdempotencyKeyReused:
+    return IdempotencyKeyReused(
+        f"Idempotency-Key {request.idempotency_key!r} was already used by this kiosk for a ticket for another "
+        "service or language; send a new key for a new ticket, or the same request again to get that ticket.",
+        key=str(request.idempotency_key),
+    )

@@ -133,7 +133,8 @@ class SlotBooking:
         if (row.service_id, row.language) != (request.service.id, request.language):
             raise IdempotencyKeyReused(
                 f"Idempotency-Key {request.idempotency_key!r} was used before for a later slot of "
-                f"{row.service_id!r} in {row.language!r}; send a new key for a new request."
+                f"{row.service_id!r} in {row.language!r}; send a new key for a new request.",
+                key=request.idempotency_key,
             )
         return self._queue.slot_views.slot(row, self._queue.clock()), False
 

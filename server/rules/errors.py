@@ -27,6 +27,19 @@ class InvalidInput(QueueError):
     """A well-formed value the rules cannot accept, e.g. a language the office does not offer."""
 
 
+class IdempotencyKeyReused(QueueError):
+    """A kiosk sent an Idempotency-Key again with another service or language than the ticket (or later
+    slot) it made.
+
+    Handing back the first ticket would print the wrong concern for the visitor at the kiosk; making
+    a second would break the promise that one key is one ticket. So: refuse, and name the key.
+    """
+
+    def __init__(self, message: str, *, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 class InvalidCode(QueueError):
     """Not one of our ticket codes: garbage, truncated, or the signature does not verify."""
 
@@ -77,10 +90,6 @@ class RateLimited(QueueError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-
-
-class IdempotencyKeyReused(QueueError):
-    """The kiosk sent an Idempotency-Key it used before, with another request (another service or language)."""
 
 
 class TicketsStillAvailable(QueueError):

@@ -134,7 +134,8 @@ device_statuses = Table(
     Column("reported_at", DateTime, nullable=False),
 )
 
-# Server-wide secrets created on first start (the ticket-code signing key), shared by every process.
+# Server-wide values shared by every process: the ticket-code signing key (created on first start) and
+# the time of the last health probe's write (server/storage/write_probe.py).
 server_secrets = Table(
     "server_secrets",
     metadata,

@@ -174,6 +174,33 @@ class TestIdempotency:
         assert {r.json()["id"] for r in responses} == {responses[0].json()["id"]}
         assert services(api_server)["notfall"]["issued"] == 1
 
+    @pytest.mark.parametrize(
+        "service, language", [("aufenthalt", "uk"), ("notfall", "ar")], ids=["other service", "other language"]
+    )
+    def test_the_same_key_with_a_different_body_is_refused_and_names_the_key(self, api_server, service, language):
+        key = str(uuid.uuid4())
+        first = issue(api_server, "notfall", "uk", key=key).json()
+        reused = issue(api_server, service, language, key=key)
+        body = assert_error(reused, 422, "idempotency_key_reused")
+        assert key in body["message"]
+        assert (services(api_server)[service]["issued"], services(api_server)["notfall"]["issued"]) == (
+            int(service == "notfall"),
+            1,
+        )
+        # The first request, sent again as it was, still gets its ticket.
+        assert issue(api_server, "notfall", "uk", key=key).json()["id"] == first["id"]
+
+    def test_one_key_with_two_bodies_at_once_gives_one_ticket_and_one_refusal(self, api_server):
+        key = str(uuid.uuid4())
+        bodies = [("notfall", "uk"), ("aufenthalt", "uk")] * 4
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda body: issue(api_server, *body, key=key), bodies))
+        tickets = {a.json()["id"] for a in answers if a.status_code in (200, 201)}
+        refused = {a.json()["error"] for a in answers if a.status_code == 422}
+        assert len(tickets) == 1 and refused == {"idempotency_key_reused"}
+        issued = services(api_server)
+        assert issued["notfall"]["issued"] + issued["aufenthalt"]["issued"] == 1
+
     @pytest.mark.parametrize("key", ["two words", "x" * 129, "", "schlüssel"])
     def test_a_malformed_key_is_422_and_uses_no_quota(self, api_server, key):
         response = call(

@@ -21,7 +21,7 @@ from server.config import load_site_config
 from server.device_tokens import Role
 from server.group_commit import GroupCommitter
 from server.office import IssueRequest, Office
-from server.rules.errors import QuotaExhausted, RateLimited, ServiceClosed
+from server.rules.errors import IdempotencyKeyReused, QuotaExhausted, RateLimited, ServiceClosed
 from server.storage.bootstrap import ensure_sites, signing_key
 from server.storage.engine import create_engines
 from server.storage.migrate import upgrade
@@ -106,6 +106,19 @@ def test_a_double_tap_that_lands_in_one_batch_makes_one_ticket(office):
     # And a retry in a later batch still finds it.
     (retry, created), *_ = office.issuing.issue_batch([request(office, device, key=key)])
     assert retry["id"] == first[0]["id"] and created is False
+
+
+def test_one_key_with_another_concern_in_the_same_batch_is_refused_not_answered_with_the_first(office):
+    device = kiosk(office, "Kiosk A")
+    key = str(uuid.uuid4())
+    first, other = office.issuing.issue_batch(
+        [request(office, device, "notfall", key=key), request(office, device, "aufenthalt", key=key)]
+    )
+    assert first[1] is True and first[0]["service"] == "notfall"
+    assert isinstance(other, IdempotencyKeyReused)
+    status, body, _ = answer_of(other)
+    assert (status, body["error"]) == (422, "idempotency_key_reused") and key in body["message"]
+    assert figures(office)["aufenthalt"]["issued"] == 0
 
 
 def test_the_kiosk_limit_counts_the_batch_itself_and_spares_other_kiosks(office):

@@ -112,6 +112,8 @@ class Conformance:
         where = f"{method} {template} answered {status}"
         declared = operation["responses"]
         assert status in declared, f"{where}, which it does not declare ({sorted(declared)}): {response.text[:300]}"
+        for header, spec in declared[status].get("headers", {}).items():
+            assert not spec.get("required") or header in response.headers, f"{where} without its {header} header"
         content = declared[status].get("content")
         if not content:
             assert response.content == b"", f"{where} with a body it does not declare"
@@ -197,6 +199,7 @@ def test_every_route_answers_as_its_openapi_says(api: Conformance) -> None:
     assert api.issue("aufenthalt", name="Olena").status_code == 422
     assert api.issue("aufenthalt", key="two words").status_code == 422
     assert api.request("POST", "/api/v1/tickets", role="kiosk", data=b"\xff{{").status_code == 422
+    assert api.request("POST", "/api/v1/tickets", role="kiosk", data=b" " * 70000).status_code == 413
     emergencies = [api.issue("notfall").json() for _ in range(3)]
     assert api.issue("notfall").json()["error"] == "quota_exhausted"
     _admin(server, "service", "close", "einbuergerung")

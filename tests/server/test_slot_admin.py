@@ -3,26 +3,11 @@ both backends, with the server's fake clock shared by the admin command."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import requests
 
-from launcher.live_server import ROOT
+from tests.server.test_admin import admin, report_table
 from tests.server.test_api import V1, assert_error, call, issue
 from tests.server.test_later_slots import MONDAY_10, SLOTS_SITE, at, book, exhaust, service, token_of
-
-
-def admin(server, *args: str) -> subprocess.CompletedProcess[str]:
-    """What an office manager types, on the server's database and clock."""
-    return subprocess.run(
-        [sys.executable, "-m", "launcher", "admin", *args, "--db", server.db_url, "--config", str(server.config_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=server.env,
-        timeout=60,
-    )
 
 
 def slot_status(server, slot: dict) -> dict:
@@ -114,23 +99,10 @@ def test_who_was_turned_away_is_counted_in_the_report_and_the_metrics(office):
     assert_error(book(office, "aufenthalt"), 409, "no_later_slots")
     assert_error(book(office), 409, "no_later_slots")
 
-    report = admin(office, "report").stdout.splitlines()
-    start = report.index("turned away on 2026-11-30, and later slots booked that day")
-    assert report[start + 1].split() == [
-        "service",
-        "quota",
-        "gone",
-        "closed",
-        "too",
-        "fast",
-        "no",
-        "slots",
-        "slots",
-        "booked",
-    ]
-    rows = {line.split()[0]: line.split()[1:] for line in report[start + 2 :]}
-    assert rows["Notfall"] == ["2", "0", "0", "2", "6"]
-    assert rows["Aufenthalt"] == ["0", "1", "0", "1", "0"]
+    table = report_table(admin(office, "report").stdout)
+    demand = ("quota-gone", "closed", "too-fast", "no-slot", "slots-booked")
+    assert [table["Notfall"][column] for column in demand] == ["2", "0", "0", "2", "6"]
+    assert [table["Aufenthalt"][column] for column in demand] == ["0", "1", "0", "1", "0"]
     assert service(office)["turned_away_today"] == 4
 
     metrics = call(office, "GET", "/metrics", "admin").text
