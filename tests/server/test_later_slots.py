@@ -353,16 +353,14 @@ class TestEventsAndPages:
 
 def _genuine_unknown_code(server) -> str:
     """A code signed with this server's key that belongs to nothing (as after a database reset)."""
-    from sqlalchemy import create_engine, text
-
     from server.rules.ticket_codes import new_token
-    from server.storage.engine import normalise_url
+    from server.storage.bootstrap import signing_key
+    from server.storage.engine import create_engines
 
-    engine = create_engine(normalise_url(server.db_url))
+    engines = create_engines(server.db_url)
     try:
-        with engine.connect() as connection:
-            key = connection.execute(text("SELECT value FROM server_secrets")).scalar_one()
+        key = signing_key(engines.read)
     finally:
-        engine.dispose()
-    token, _ = new_token(bytes.fromhex(key), "slots")
+        engines.dispose()
+    token, _ = new_token(key, "slots")
     return f"{server.url}/t/{token}"
