@@ -11,9 +11,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from server.api import events, metrics, phone, routes
+from server.api import events, metrics, phone, routes, ticket_stream
 from server.api.auth import Authenticator, find_device_with
 from server.api.errors import install_error_handlers
+from server.api.pages import STATIC, StaticAssets
 from server.clock import Clock, clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.event_hub import EventHub
@@ -23,6 +24,8 @@ from server.rules.ticket_rules import ALLOWED_ACTIONS
 from server.storage.bootstrap import ensure_sites, signing_key
 from server.storage.engine import Engines, create_engines
 from server.storage.migrate import upgrade
+from server.ticket_feed import TicketFeed
+from wartemarke import ASSETS
 
 log = logging.getLogger("wartemarke.server")
 DEFAULT_DB = "sqlite:///var/wartemarke.db"
@@ -57,6 +60,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     key = signing_key(engines.write)
     offices: dict[str, Office] = {}
     hubs: dict[str, EventHub] = {}
+    feeds: dict[str, TicketFeed] = {}
     poll = 0.25 if engines.is_sqlite else 1.0
     for config in configs:
         office = Office(config, engines, clock, key)
@@ -66,6 +70,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         office.notify_on_commit(hub.notify_threadsafe)
         offices[config.site.id] = office
         hubs[config.site.id] = hub
+        feeds[config.site.id] = TicketFeed(office.queue, hub)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
@@ -85,6 +90,8 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         yield
         if listener:
             listener.stop()
+        for feed in feeds.values():
+            await feed.stop()
         for hub in hubs.values():
             await hub.stop()
         for office in offices.values():
@@ -104,6 +111,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.engines = engines
     app.state.offices = offices
     app.state.hubs = hubs
+    app.state.feeds = feeds
     app.state.authenticator = Authenticator(find_device_with(engines.read))
     app.state.metrics = metrics.Metrics(lambda: offices)
 
@@ -113,11 +121,16 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         return office.reading.status(token), office.site.name
 
     app.state.status_and_office = status_and_office
+    app.state.verify_code = lambda token: verify_token(key, list(offices), token)
     app.state.status_of = lambda token: status_and_office(token)[0]
     install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(events.router)
     app.include_router(phone.router)
+    app.include_router(ticket_stream.router)
+    # The pages' own fonts (only downloaded where the phone lacks them) and script and style sheet.
+    app.mount("/static/fonts", StaticAssets(directory=ASSETS / "fonts"), name="fonts")
+    app.mount("/static", StaticAssets(directory=STATIC), name="static")
     app.include_router(metrics.router)
     app.add_middleware(metrics.LatencyMiddleware, metrics=app.state.metrics)
     return app

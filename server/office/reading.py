@@ -49,5 +49,7 @@ class Reading:
         """What the phone page shows for a ticket's code: nothing but number, status, place, wait and counter."""
         queue = self._queue
         with queue.transactions.reading() as connection:
-            ticket = queue.answer(connection, queue.ticket_row_by_code(connection, code, [queue.site.id]))
-        return queue.views.phone_status(ticket)
+            row = queue.ticket_row_by_code(connection, code, [queue.site.id])
+            if not queue.views.needs_place(row):
+                return queue.views.public_status(row)
+            return queue.views.public_status(row, queue.snapshot(connection), queue.people_ahead(connection, row))
