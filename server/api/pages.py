@@ -86,13 +86,15 @@ def accepted_language(accept_language: str | None, offered: list[str] | None = N
     offered = offered or list(LANGUAGE_NAMES)
     preferred: list[tuple[float, int, str]] = []
     for index, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
+        tag, *params = (piece.strip() for piece in part.split(";"))
         quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+                break
         if tag and tag != "*" and quality > 0:
             preferred.append((-quality, index, tag.lower()))
     chosen = negotiate_locale([tag for _, _, tag in sorted(preferred)], offered, sep="-")
