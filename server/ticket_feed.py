@@ -17,15 +17,17 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from anyio import to_thread
 from sqlalchemy import Connection, select
 
 from server.event_hub import EventHub, StoredEvent
+from server.long_lived import LongLived
+from server.office.day_snapshot import DaySnapshot
 from server.office.site_queue import SiteQueue
 from server.rules.errors import Expired, NotFound, QueueError
 from server.rules.ticket_rules import TicketStatus
@@ -38,7 +40,25 @@ HEARTBEAT_SECONDS = 15.0
 FINAL_RETRY_MS = 24 * 3600 * 1000
 #: A visit is over in these states; the page stops listening. A no-show may still be called later.
 FINAL_STATES = frozenset({TicketStatus.DONE, TicketStatus.CANCELLED})
+#: Statuses built between two turns of the event loop (requests and the pages' writers go in between).
+CHUNK = 250
+#: Up to this many new pages of one queue in a batch, each place is counted alone; more read the queue.
+FEW = 20
 _ANNOUNCING = {"ticket.called": "call", "ticket.recalled": "recall"}
+#: What a public status is made of (Views.public_status), and what tells a ticket and its day: reading
+#: no more than these keeps a batch of thousands of waiting tickets cheap.
+_COLUMNS = (
+    tickets.c.id,
+    tickets.c.code_key,
+    tickets.c.day,
+    tickets.c.service_id,
+    tickets.c.issued_service_id,
+    tickets.c.number,
+    tickets.c.language,
+    tickets.c.status,
+    tickets.c.counter_id,
+    tickets.c.called_at,
+)
 # An event, not a comment: a page's script sees it, and so can tell a silently dead connection.
 PING = b"event: ping\ndata: {}\n\n"
 
@@ -94,12 +114,14 @@ class _Batch:
     ticket_ids: set[str]
     service_ids: set[str]
     day: date | None = None
-    #: ticket id -> (its service now, its public status), for every ticket whose pages may need news.
+    #: ticket id -> (its service now, its public status), for the new pages' tickets.
     statuses: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     #: code key -> ticket id, for the new pages' tickets that exist today.
     admitted: dict[str, str] = field(default_factory=dict)
     #: code key -> why a new page's ticket cannot be followed (unknown here, or of an earlier day).
     refused: dict[str, QueueError] = field(default_factory=dict)
+    #: ticket id -> people ahead, for new pages' waiting tickets whose queue was not read whole.
+    ahead: dict[str, int] = field(default_factory=dict)
     #: watched tickets of an earlier service day (the day changed while their pages were open).
     expired: set[str] = field(default_factory=set)
 
@@ -117,6 +139,7 @@ class TicketFeed:
         self._dirty = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._day = queue.today()
+        self._long_lived = LongLived()
         #: Batches computed so far (the benchmark reports it next to the pages it served).
         self.batches = 0
 
@@ -201,24 +224,36 @@ class TicketFeed:
     async def _compute_and_push(self) -> None:
         events, self._events = self._events, []
         joining, self._joining = self._joining, {}
-        batch, announced = self._batch_of(events, set(joining))
         try:
-            await to_thread.run_sync(self._read, batch)
+            await self._compute_and_push_these(events, joining)
         except BaseException as exc:
-            self._events = events + self._events  # read again next time
-            for waiting in joining.values():
-                for _, admitted in waiting:
+            # New pages hear why (503 when the database does not answer); the events are read again.
+            self._events = events + self._events
+            for waiting_pages in joining.values():
+                for _, admitted in waiting_pages:
                     if not admitted.done():
                         admitted.set_exception(exc)
             raise
+
+    async def _compute_and_push_these(
+        self, events: list[StoredEvent], joining: dict[str, list[tuple[PhoneStream, asyncio.Future[str]]]]
+    ) -> None:
+        batch, announced = self._batch_of(events, set(joining))
+        snap, rows, waiting = self._read(batch)
         self.batches += 1
-        if batch.day is not None:
-            self._day = batch.day
-        self._admit(joining, batch)
-        for ticket_id, (service_id, status) in batch.statuses.items():
+        self._day = snap.day
+        new_ids = set(batch.admitted.values())
+        statuses = self._statuses(snap, rows, waiting, batch.service_ids, batch.ahead)
+        for done, (ticket_id, service_id, status) in enumerate(statuses, 1):
+            if ticket_id in new_ids:
+                batch.statuses[ticket_id] = (service_id, status)
             watched = self._watched.get(ticket_id)
             if watched is not None:
                 self._publish(watched, service_id, status, announced.get(ticket_id))
+            if done % CHUNK == 0:
+                await asyncio.sleep(0)  # let requests and the pages' writers in between
+        self._admit(joining, batch)
+        self._long_lived.after_batch(self.streams)
         expired = f"id: {self._position}\nretry: {FINAL_RETRY_MS}\nevent: expired\ndata: {{}}\n\n".encode()
         for ticket_id in batch.expired:
             watched = self._watched.pop(ticket_id, None)
@@ -291,13 +326,19 @@ class TicketFeed:
         retry = f"retry: {FINAL_RETRY_MS}\n" if status["status"] in FINAL_STATES else ""
         return f"id: {self._position}\n{retry}event: {name}\ndata: {data or self._data(status)}\n\n".encode()
 
-    # -- the reading, in a worker thread
+    # -- the reading
 
-    def _read(self, batch: _Batch) -> None:
+    def _read(self, batch: _Batch) -> tuple[DaySnapshot, list[Any], list[Any]]:
+        """(the day's figures, the rows of new pages' and named tickets, the touched queues in order).
+
+        On the event loop's own thread, although it blocks it for the few milliseconds of the
+        queries: the database driver lets go of the interpreter for every row it steps through, and a
+        worker thread then waits for it again behind the loop's writes to thousands of pages, row
+        after row, for seconds.
+        """
         queue = self._queue
         with queue.transactions.reading() as connection:
             snap = queue.snapshot(connection)
-            batch.day = snap.day
             rows = self._rows(connection, tickets.c.code_key.in_(batch.new_keys)) if batch.new_keys else []
             for row in rows:
                 if row.day == snap.day:
@@ -317,27 +358,58 @@ class TicketFeed:
                         rows.append(row)
                     else:
                         batch.expired.add(row.id)
-            services = batch.service_ids | {row.service_id for row in rows if row.status == TicketStatus.WAITING}
+            # A queue the events changed is read whole. A new page's place in another queue is counted
+            # alone, unless many pages of that queue joined at once (as after a restart).
+            services = set(batch.service_ids)
+            joined = Counter(row.service_id for row in rows if row.status == TicketStatus.WAITING)
+            services |= {service_id for service_id, count in joined.items() if count > FEW}
+            for row in rows:
+                if row.status == TicketStatus.WAITING and row.service_id not in services:
+                    batch.ahead[row.id] = queue.people_ahead(connection, row)
             waiting = self._waiting(connection, snap.day, services) if services else []
-        wanted = set(self._watched) | {row.id for row in rows}
-        places: dict[str, int] = {}
-        for row in waiting:
-            ahead = places.get(row.service_id, 0)
-            places[row.service_id] = ahead + 1
-            if row.id in wanted:
-                batch.statuses[row.id] = (row.service_id, queue.views.public_status(row, snap, ahead))
+        return snap, rows, waiting
+
+    def _statuses(
+        self, snap: DaySnapshot, rows: list[Any], waiting: list[Any], changed: set[str], counted: dict[str, int]
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(ticket id, its service, its public status) of the new and named tickets, and of every watched
+        ticket waiting in a service whose queue changed."""
+        views, config = self._queue.views, self._queue.config
+        named = {row.id for row in rows}
+        placed = set()
+        service_id, ahead, waits, moved = "", 0, None, False
+        for row in waiting:  # queue by queue, in order: each ticket's place is the count so far
+            if row.service_id != service_id:
+                service_id, ahead = row.service_id, 0
+                service = config.service(service_id)
+                waits = snap.waits(service, config.counters) if service else None
+                # Read for new pages only: the places of the others did not change.
+                moved = service_id in changed
+            if row.id in named or (moved and row.id in self._watched):
+                placed.add(row.id)
+                yield row.id, service_id, views.public_status(row, (ahead, waits(ahead) if waits else None))
+            ahead += 1
         for row in rows:
-            if row.id not in batch.statuses:
-                batch.statuses[row.id] = (row.service_id, queue.views.public_status(row))
+            if row.id in placed:
+                continue
+            service = config.service(row.service_id)
+            if row.id in counted and service is not None:
+                people_ahead = counted[row.id]
+                place = (people_ahead, snap.waits(service, config.counters)(people_ahead))
+                yield row.id, row.service_id, views.public_status(row, place)
+            else:
+                yield row.id, row.service_id, views.public_status(row)
 
     def _rows(self, connection: Connection, condition: Any) -> list[Any]:
-        return list(connection.execute(select(tickets).where(tickets.c.site_id == self._queue.site.id, condition)))
+        # With what SiteQueue.people_ahead needs to count a place.
+        columns = (*_COLUMNS, tickets.c.site_id, tickets.c.queued_at, tickets.c.sequence)
+        return list(connection.execute(select(*columns).where(tickets.c.site_id == self._queue.site.id, condition)))
 
     def _waiting(self, connection: Connection, day: date, service_ids: Iterable[str]) -> list[Any]:
         """The waiting tickets of these services in queue order (the order `people_ahead` counts in)."""
         return list(
             connection.execute(
-                select(tickets)
+                select(*_COLUMNS)
                 .where(
                     tickets.c.site_id == self._queue.site.id,
                     tickets.c.day == day,

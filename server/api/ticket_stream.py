@@ -14,7 +14,7 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from server.api.errors import error_responses
@@ -79,7 +79,8 @@ async def _disconnect(receive: Receive) -> None:
 
 @router.get(
     "/status/{token}/events",
-    response_class=TicketStreamResponse,
+    # What /openapi.json says of the answer; the answer itself is a TicketStreamResponse.
+    response_class=StreamingResponse,
     responses={
         200: {
             "content": {"text/event-stream": {}},

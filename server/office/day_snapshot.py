@@ -8,7 +8,7 @@ issuing, so the issue path reuses them for a moment (WaitInputs).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -48,8 +48,13 @@ class DaySnapshot:
         )
 
     def wait(self, service: Service, people_ahead: int, counters: Sequence[Counter]) -> WaitEstimate | None:
+        return self.waits(service, counters)(people_ahead)
+
+    def waits(self, service: Service, counters: Sequence[Counter]) -> Callable[[int], WaitEstimate | None]:
+        """The wait for each place in the service's queue: what every place shares is worked out once."""
         minutes = learned_service_minutes(service.service_minutes, self.observed_minutes.get(service.id, []))
-        return estimate_wait(people_ahead, minutes, self.capacity(service.id, counters))
+        capacity = self.capacity(service.id, counters)
+        return lambda people_ahead: estimate_wait(people_ahead, minutes, capacity)
 
 
 def read_snapshot(connection: Connection, site: SiteInfo, now: datetime) -> DaySnapshot:

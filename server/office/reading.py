@@ -52,4 +52,5 @@ class Reading:
             row = queue.ticket_row_by_code(connection, code, [queue.site.id])
             if not queue.views.needs_place(row):
                 return queue.views.public_status(row)
-            return queue.views.public_status(row, queue.snapshot(connection), queue.people_ahead(connection, row))
+            place = queue.views.place(row, queue.snapshot(connection), queue.people_ahead(connection, row))
+            return queue.views.public_status(row, place)

@@ -114,7 +114,7 @@ class Views:
     ) -> dict[str, Any]:
         """The full ticket; `snap` and `people_ahead` are needed when `needs_place(row)`."""
         service = self.config.service(row.service_id)
-        position, wait = self._place(row, snap, people_ahead)
+        position, wait = self.place(row, snap, people_ahead)
         url = self.status_url(row.code_token)
         return {
             "id": row.id,
@@ -151,8 +151,8 @@ class Views:
             "allowed_actions": list(ALLOWED_ACTIONS[TicketStatus(row.status)]),
         }
 
-    def _place(
-        self, row: TicketRow, snap: DaySnapshot | None, people_ahead: int | None
+    def place(
+        self, row: TicketRow, snap: DaySnapshot | None = None, people_ahead: int | None = None
     ) -> tuple[int | None, WaitEstimate | None]:
         """(position, wait): people ahead and the expected wait while waiting, 0 while called or served."""
         service = self.config.service(row.service_id)
@@ -164,10 +164,14 @@ class Views:
         return None, None
 
     def public_status(
-        self, row: TicketRow, snap: DaySnapshot | None = None, people_ahead: int | None = None
+        self, row: TicketRow, place: tuple[int | None, WaitEstimate | None] | None = None
     ) -> dict[str, Any]:
-        """What the phone page may show of a ticket (GET /status/{token} and its stream): nothing about anyone."""
-        position, wait = self._place(row, snap, people_ahead)
+        """What the phone page may show of a ticket (GET /status/{token} and its stream): nothing about anyone.
+
+        `place` is `place(row, …)`, needed for a waiting ticket; the phone streams work it out for a
+        whole queue at once.
+        """
+        position, wait = place if place is not None else self.place(row)
         service = self.config.service(row.service_id)
         issued_for = self.config.service(row.issued_service_id) if row.issued_service_id != row.service_id else None
         return {
