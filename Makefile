@@ -49,6 +49,7 @@ demo: setup
 bench: setup
 	$(PY) bench/ticket_issue.py
 	$(PY) bench/event_fanout.py
+	$(PY) bench/phone_fanout.py
 	$(PY) bench/print_size.py
 	$(PY) bench/client_resilience.py
 	$(KIVY_ENV) $(PY) bench/kiosk_start.py
