@@ -4,8 +4,8 @@ Behind the same unguessable token as the status itself and nothing else. The fir
 whole status as it is now (so a page that reconnects, with or without `Last-Event-ID`, misses
 nothing: every event carries the whole status); then one whenever it changes, named `call` or
 `recall` when staff call the ticket (again). After the visit the last status ends the stream.
-Thousands of these are open at once: each costs one small object and one task here, while the
-work per event is done once per batch in server/ticket_feed.py.
+Thousands of these are open at once: each costs a small object and a task that listens for the
+phone to go away, while the work per event is done once per batch in server/ticket_feed.py.
 """
 
 from __future__ import annotations
