@@ -52,6 +52,7 @@ bench: setup
 	$(PY) bench/wait_accuracy.py
 	$(PY) bench/slot_booking.py
 	$(PY) bench/event_fanout.py
+	$(PY) bench/phone_fanout.py
 	$(PY) bench/print_size.py
 	$(PY) bench/client_resilience.py
 	$(KIVY_ENV) $(PY) bench/kiosk_start.py

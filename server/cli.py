@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import sys
 from pathlib import Path
 
@@ -46,7 +47,10 @@ def serve_main(argv: list[str]) -> int:
 
     import uvicorn
 
+    open_files = allow_open_files()
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("wartemarke.server")
+    log.info("open files allowed: %d (each phone following its ticket is one)", open_files)
     uvicorn.run(
         "server.api.app:app_from_environment",
         factory=True,
@@ -60,3 +64,19 @@ def serve_main(argv: list[str]) -> int:
         timeout_graceful_shutdown=3,
     )
     return 0
+
+
+def allow_open_files() -> int:
+    """Raise this process's limit of open files to what the system allows it, and return it.
+
+    Every phone following its ticket is an open connection, and so an open file: the usual soft limit
+    of 1024 would turn the 1,000th phone away. The hard limit is the operator's (`LimitNOFILE=` in a
+    systemd unit, `ulimit -Hn`); docs/deployment.md says what an office should set.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            return soft
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]

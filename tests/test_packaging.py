@@ -82,3 +82,12 @@ def test_the_installed_server_creates_a_fresh_database(wheel: Path, tmp_path: Pa
     with sqlite3.connect(elsewhere / "office.db") as database:
         tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"tickets", "events", "service_days", "alembic_version"} <= tables
+
+
+def test_the_wheel_carries_the_phone_pages(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder in ("templates", "static"):
+        shipped = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "server" / folder).rglob("*") if p.is_file())
+        assert shipped, folder
+        missing = [name for name in shipped if name not in names]
+        assert not missing, f"the installed server could not draw its pages without {missing}"

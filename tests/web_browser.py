@@ -25,8 +25,14 @@ T = TypeVar("T")
 
 
 @contextmanager
-def chromium(size: tuple[int, int] = PHONE, javascript: bool = True) -> Iterator:
-    """A headless Chromium window of `size`; no network but loopback is needed or attempted."""
+def chromium(
+    size: tuple[int, int] = PHONE, javascript: bool = True, languages: str = "en-US,en", font_size: int = 16
+) -> Iterator:
+    """A headless Chromium window of `size`; no network but loopback is needed or attempted.
+
+    `languages` is what it sends as Accept-Language; `font_size` its default font size in px (a
+    phone set to large text: 32, twice the usual 16).
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -45,12 +51,16 @@ def chromium(size: tuple[int, int] = PHONE, javascript: bool = True) -> Iterator
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
+        # Phones draw scrollbars over the page; a classic one would take 15 px of a 320 px screen.
+        "--hide-scrollbars",
         f"--user-data-dir={profile}",
         f"--window-size={size[0]},{size[1]}",
     ):
         options.add_argument(flag)
+    prefs: dict[str, object] = {"intl.accept_languages": languages, "webkit.webprefs.default_font_size": font_size}
     if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
@@ -84,6 +94,13 @@ def screenshot(driver, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     width = driver.execute_script("return document.documentElement.scrollWidth")
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(width, max(height, 200))
+    # The window is larger than the page's viewport by the browser's own bars, even headless.
+    bars = driver.execute_script("return window.outerHeight - window.innerHeight")
+    driver.set_window_size(width, max(height, 200) + max(bars, 0))
     driver.save_screenshot(str(path))
     return path
+
+
+def console_errors(driver) -> list[str]:
+    """The browser console's errors and warnings since the last call (CSP violations are among them)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]

@@ -143,7 +143,7 @@ class Ticket(TicketSummary):
 
 
 class TicketStatus(_AtCounter, ApiObject):
-    """What the phone page shows for a ticket's code: nothing about anyone."""
+    """What the phone page shows for a ticket's code (and its status stream carries): nothing about anyone."""
 
     number: str
     status: TicketStatusName
@@ -153,8 +153,19 @@ class TicketStatus(_AtCounter, ApiObject):
     #: The counter's name in the office's own language; `counter_names` has it in every site language.
     counter_name: str | None = None
     counter_names: dict[str, str] = {}
+    #: When the ticket was last called; a recall sets it anew (so a page that was away learns it was called again).
+    called_at: Moment | None = None
     language: str
+    #: The concern the ticket is queued for now, in every site language.
     service_names: dict[str, str] = {}
+    #: The concern the ticket was drawn for, in every site language, when staff moved it to another one; else {}.
+    transferred_from_names: Annotated[
+        dict[str, str],
+        Field(
+            description="The concern the ticket was drawn for, in every language of the site, when staff have "
+            "transferred it to another concern (`service_names`); `{}` when it is still in the one it was drawn for."
+        ),
+    ] = {}
 
 
 class TicketRef(ApiObject):
@@ -213,6 +224,8 @@ class SlotStatus(ApiObject):
     service_names: dict[str, str] = {}
     #: The ticket's live status once the slot is checked in.
     ticket: TicketStatus | None = None
+    #: Once checked in: the ticket's own status page (its code), which the slot's page then leads to.
+    ticket_url: str | None = None
 
 
 class Call(_AtCounter, ApiObject):

@@ -11,11 +11,12 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from server.api import calendar, events, later_slots, metrics, phone, routes
+from server.api import calendar, events, later_slots, metrics, phone, routes, ticket_stream
 from server.api.auth import Authenticator, find_device_with
 from server.api.body_limit import BodyLimit
 from server.api.errors import install_error_handlers
 from server.api.openapi_document import document_builder
+from server.api.pages import STATIC, StaticAssets
 from server.clock import Clock, clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.event_hub import EventHub
@@ -26,9 +27,19 @@ from server.storage.bootstrap import ensure_sites, signing_key
 from server.storage.engine import Engines, create_engines
 from server.storage.migrate import upgrade
 from server.storage.write_probe import WriteProbe
+from server.ticket_feed import TicketFeed
+from wartemarke import ASSETS
 
 log = logging.getLogger("wartemarke.server")
-ROUTERS = [routes.router, later_slots.router, events.router, phone.router, calendar.router, metrics.router]
+ROUTERS = [
+    routes.router,
+    later_slots.router,
+    events.router,
+    phone.router,
+    ticket_stream.router,
+    calendar.router,
+    metrics.router,
+]
 DEFAULT_DB = "sqlite:///var/wartemarke.db"
 
 
@@ -61,6 +72,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     key = signing_key(engines.write)
     offices: dict[str, Office] = {}
     hubs: dict[str, EventHub] = {}
+    feeds: dict[str, TicketFeed] = {}
     poll = 0.25 if engines.is_sqlite else 1.0
     for config in configs:
         office = Office(config, engines, clock, key)
@@ -70,6 +82,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         office.notify_on_commit(hub.notify_threadsafe)
         offices[config.site.id] = office
         hubs[config.site.id] = hub
+        feeds[config.site.id] = TicketFeed(office.queue, hub)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
@@ -89,6 +102,8 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         yield
         if listener:
             listener.stop()
+        for feed in feeds.values():
+            await feed.stop()
         for hub in hubs.values():
             await hub.stop()
         for office in offices.values():
@@ -111,6 +126,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.write_probe = WriteProbe(engines.write)
     app.state.offices = offices
     app.state.hubs = hubs
+    app.state.feeds = feeds
     app.state.authenticator = Authenticator(find_device_with(engines.read))
     app.state.metrics = metrics.Metrics(lambda: offices)
 
@@ -126,10 +142,14 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.office_of_code = office_of_code
 
     app.state.status_and_office = status_and_office
+    app.state.verify_code = lambda token: verify_token(key, list(offices), token)
     app.state.status_of = lambda token: status_and_office(token)[0]
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    # The pages' own fonts (only downloaded where the phone lacks them) and script and style sheet.
+    app.mount("/static/fonts", StaticAssets(directory=ASSETS / "fonts"), name="fonts")
+    app.mount("/static", StaticAssets(directory=STATIC), name="static")
     app.add_middleware(BodyLimit)
     app.add_middleware(metrics.LatencyMiddleware, metrics=app.state.metrics)
     return app

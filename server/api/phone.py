@@ -1,143 +1,107 @@
-"""The phone status page behind a ticket's QR code: small, mobile-first, in the ticket's language.
+"""The phone page behind a ticket's or a later slot's QR code, in its language; and the pages for codes
+that lead nowhere.
 
-It works without JavaScript (a meta refresh) and with it updates in place every 15 seconds from
-the status JSON. It shows only what the ticket's status JSON shows.
+A ticket's page shows what its public status shows (`GET /api/v1/status/{token}`) and follows it
+live through the ticket's own event stream (server/api/ticket_stream.py) with the server's script;
+without a script it looks again every `LIVE_REFRESH_SECONDS` until the visit is over. A later slot's
+page shows its day and window, when check-in opens and a countdown on the day, with its calendar
+file; once the slot is checked in, it leads to the ticket's own page.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from server.api.errors import status_of
+from server.api.pages import accepted_language, render
 from server.rules.errors import Expired, InvalidCode, QueueError
+from server.rules.ticket_codes import extract_token
+from wartemarke.api_objects import SlotStatus, TicketStatus
 from wartemarke.i18n import gettext_for, is_rtl
 
 router = APIRouter(tags=["public"])
 
-PAGE = """<!doctype html>
-<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="30">
-<meta name="robots" content="noindex">
-<title>{title}</title>
-<style>
-body{{font-family:system-ui,"Noto Sans","Noto Sans Arabic",sans-serif;margin:0;background:#f4f6f8;color:#111}}
-main{{max-width:28rem;margin:0 auto;padding:1.5rem}}
-.office{{font-size:1rem;color:#333}}
-.number{{font-size:4.5rem;font-weight:700;letter-spacing:.05em;margin:.5rem 0}}
-.state{{font-size:1.4rem;font-weight:600;padding:1rem;border-radius:.5rem;background:#fff;border:2px solid #0b4f8a}}
-.state.called{{background:#0b4f8a;color:#fff}}
-p{{font-size:1.15rem;line-height:1.5}} small{{color:#444}}
-</style></head>
-<body><main>
-<div class="office">{office}</div>
-<div class="number">{number}</div>
-<div class="state {status}" id="state">{state}</div>
-<p id="detail">{detail}</p>
-<p><small>{refresh}</small></p>
-</main>
-<script>
-const url = {status_url!r};
-async function refresh() {{
-  try {{
-    const r = await fetch(url, {{cache: "no-store"}});
-    if (r.ok) location.reload();
-  }} catch (e) {{}}
-}}
-setInterval(refresh, 15000);
-</script>
-</body></html>"""
+#: Each has its template, ticket/<state>.html.
+STATES = ("waiting", "called", "serving", "done", "no_show", "cancelled")
+#: After these the visit is over: no more refreshing or listening.
+OVER = ("done", "cancelled")
+#: Calm enough for thousands of phones, soon enough for someone waiting outside without scripts.
+LIVE_REFRESH_SECONDS = 45
+#: A slot's page changes only when the office moves or cancels the slot.
+SLOT_REFRESH_SECONDS = 600
 
 
-def describe(status: dict[str, Any], language: str) -> tuple[str, str]:
-    """(headline, detail) for a ticket's status, in `language`."""
-    _ = gettext_for("server", language)
-    state = status["status"]
-    if state == "waiting":
-        # The same words as the printed ticket: "next" rather than "0 people ahead".
-        if status["position"] == 0:
-            ahead = _("You are next.")
-        else:
-            ahead = _("People ahead of you: {count}").format(count=status["position"])
-        wait = status["wait"]
-        if wait:
-            when = _("Expected wait: {low}–{high} minutes").format(low=wait["low_min"], high=wait["high_min"])
-        else:
-            when = _("Expected wait: unknown")
-        return _("Please wait. We will call your number."), f"{ahead}<br>{when}"
-    if state == "called":
-        counter = status["counter_name"] or status["counter"] or ""
-        return _("It is your turn! Please go to {counter} now.").format(counter=counter), ""
-    if state == "serving":
-        return _("You are being served."), ""
-    if state == "done":
-        return _("Your visit is finished. Thank you!"), ""
-    if state == "no_show":
-        return _("You were called but not present."), _("Please ask at the information desk.")
-    return _("This ticket was cancelled."), _("Please ask at the information desk.")
+def _in(names: dict[str, str], language: str) -> str:
+    return names.get(language) or next(iter(names.values()), "")
 
 
-def render(status: dict[str, Any], office: str, status_url: str) -> str:
+def ticket_page(status: dict[str, Any], office: str, token: str) -> HTMLResponse:
+    """The page of a ticket; `token` is the canonical token (never the request's own text)."""
     language = status["language"]
+    typed = TicketStatus.model_validate(status)
     _ = gettext_for("server", language)
-    headline, detail = describe(status, language)
-    return PAGE.format(
-        lang=escape(language),
-        dir="rtl" if is_rtl(language) else "ltr",
-        title=escape(_("Ticket {number}").format(number=status["number"])),
-        office=escape(office),
-        number=escape(status["number"]),
-        status=escape(status["status"]),
-        state=escape(headline),
-        detail=detail if "<br>" in detail else escape(detail),
-        refresh=escape(_("This page updates by itself.")),
-        status_url=status_url,
+    return render(
+        "ticket.html",
+        language,
+        status=status,
+        states=STATES,
+        office=office,
+        title=_("Ticket {number}").format(number=typed.number),
+        service_name=_in(typed.service_names, language),
+        transferred_from=_in(typed.transferred_from_names, language),
+        counter_name=typed.counter_in(language) or "",
+        live=typed.status not in OVER,
+        refresh_seconds=LIVE_REFRESH_SECONDS,
+        stream_url=f"/api/v1/status/{token}/events",
+        status_url=f"/api/v1/status/{token}",
     )
 
 
-def render_slot(status: dict[str, Any], office: str, status_url: str) -> str:
-    """A later slot before check-in: its day and window, and when check-in opens (the phone-page
-    rebuild gives it its own page; this is the slot status JSON shown in the ticket page's frame)."""
-    language = status["language"]
+def slot_page(status: dict[str, Any], office: str, token: str) -> HTMLResponse:
+    """The page of a later slot before check-in: when to come, when check-in opens, the calendar file."""
+    typed = SlotStatus.model_validate(status)
+    language = typed.language
     _ = gettext_for("server", language)
-    start = datetime.fromisoformat(status["window"]["start"])
-    end = datetime.fromisoformat(status["window"]["end"])
+    start, end = typed.window.start, typed.window.end
     # The window keeps its left-to-right order inside an Arabic or Farsi sentence (a Unicode isolate)
     # and stays on one line (word joiners around the dash).
-    day = format_date(date.fromisoformat(status["day"]), format="full", locale=language)
+    day = format_date(typed.day, format="full", locale=language)
     comma = "، " if is_rtl(language) else ", "
-    day = f"{day}{comma}\u2066{start:%H:%M}\u2060–\u2060{end:%H:%M}\u2069"
-    opens = datetime.fromisoformat(status["check_in"]["from"])
+    when = f"{day}{comma}\u2066{start:%H:%M}\u2060–\u2060{end:%H:%M}\u2069"
     detail = _("Check in at the kiosk or a counter from {time}. Please bring this paper and your documents.")
-    if status["status"] == "cancelled":
+    detail = detail.format(time=f"{typed.check_in.opens:%H:%M}")
+    if typed.status == "cancelled":
         headline, detail = _("This slot was cancelled."), _("Please ask at the information desk.")
-    elif status["status"] == "missed":
+    elif typed.status == "missed":
         headline, detail = _("This slot has passed."), _("Please ask at the information desk.")
-    elif status["moved_from"]:
-        headline = _("Your slot was moved to {date}.").format(date=day)
+    elif typed.moved_from:
+        headline = _("Your slot was moved to {date}.").format(date=when)
     else:
-        headline = _("Your guaranteed slot: {date}").format(date=day)
-    return PAGE.format(
-        lang=escape(language),
-        dir="rtl" if is_rtl(language) else "ltr",
-        title=escape(_("Guaranteed slot")),
-        office=escape(office),
-        number=escape(f"{start:%H:%M}"),  # the big line: when to be there
-        status=escape(status["status"]),
-        state=escape(headline),
-        detail=escape(detail.format(time=f"{opens:%H:%M}")),
-        refresh=escape(_("This page updates by itself.")),
-        status_url=status_url,
+        headline = _("Your guaranteed slot: {date}").format(date=when)
+    upcoming = typed.status == "booked"
+    return render(
+        "slot.html",
+        language,
+        office=office,
+        title=_("Guaranteed slot"),
+        start=f"{start:%H:%M}",
+        service_name=_in(typed.service_names, language),
+        headline=headline,
+        detail=detail,
+        upcoming=upcoming,
+        window_start=start.isoformat(),
+        window_end=end.isoformat(),
+        refresh_seconds=SLOT_REFRESH_SECONDS,
+        calendar_url=f"/t/{token}/calendar.ics",
     )
 
 
-def render_refusal(refusal: QueueError, language: str = "en") -> str:
+def refused_page(refusal: QueueError, language: str) -> HTMLResponse:
     _ = gettext_for("server", language)
     if isinstance(refusal, Expired):
         headline = _("This ticket was for an earlier day and is no longer valid.")
@@ -145,18 +109,7 @@ def render_refusal(refusal: QueueError, language: str = "en") -> str:
         headline = _("This is not a valid ticket code.")
     else:
         headline = _("This ticket is not known here.")
-    return PAGE.format(
-        lang=language,
-        dir="ltr",
-        title="Wartemarke",
-        office="",
-        number="–",
-        status="error",
-        state=escape(headline),
-        detail=escape(_("Please ask at the information desk.")),
-        refresh="",
-        status_url="",
-    ).replace("setInterval(refresh, 15000);", "")
+    return render("refused.html", language, status_of(refusal), headline=headline)
 
 
 # Spelled out: a `model` here would be documented as text/html, this route's own media type.
@@ -165,30 +118,41 @@ JSON_VALIDATION_ERROR: dict[str, Any] = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 _PAGE_REFUSED = {
-    status: {"content": {"text/html": {}}, "description": f"the page, saying {what}"}
+    status: {"content": {"text/html": {}}, "description": f"the page, saying {what}, in the Accept-Language"}
     for status, what in (
         (400, "this is not a ticket code"),
         (404, "the ticket is not known here"),
         (410, "the ticket was for an earlier day"),
     )
 }
+_SERVER_TROUBLE = {
+    503: {
+        "description": "unavailable: the database is not answering; try again shortly (Retry-After)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+}
 
 
 @router.get(
     "/t/{token}",
     response_class=HTMLResponse,
-    responses={**_PAGE_REFUSED, 422: JSON_VALIDATION_ERROR},
-    include_in_schema=True,
+    responses={
+        303: {"description": "a checked-in later slot: its ticket's own page (Location)"},
+        **_PAGE_REFUSED,
+        422: JSON_VALIDATION_ERROR,
+        **_SERVER_TROUBLE,
+    },
 )
-def status_page(token: str, request: Request) -> HTMLResponse:
-    """The page a visitor's phone opens from the ticket's QR code."""
+def status_page(token: str, request: Request) -> Response:
+    """The page a visitor's phone opens from a ticket's or a later slot's QR code, in its language."""
     try:
-        status, office = request.app.state.status_and_office(token)
+        canonical = extract_token(token).lower()
+        status, office = request.app.state.status_and_office(canonical)
     except QueueError as refusal:
-        return HTMLResponse(render_refusal(refusal), status_code=status_of(refusal))
-    if status.get("kind") == "slot":
-        # A slot shows its window until it is checked in, then its ticket's live status.
-        if status["ticket"] is None:
-            return HTMLResponse(render_slot(status, office, f"/api/v1/status/{token}"))
-        status = status["ticket"]
-    return HTMLResponse(render(status, office, f"/api/v1/status/{token}"))
+        return refused_page(refusal, accepted_language(request.headers.get("accept-language")))
+    if status.get("kind") != "slot":
+        return ticket_page(status, office, canonical)
+    if status["ticket_url"]:
+        # Checked in: the ticket has its own code and page, which follows it live.
+        return RedirectResponse(urlsplit(status["ticket_url"]).path, status_code=303)
+    return slot_page(status, office, canonical)

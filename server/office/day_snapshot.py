@@ -9,6 +9,7 @@ them for a moment; earlier days' do not change within a day and are read once pe
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -54,6 +55,10 @@ class DaySnapshot:
         if self.wait_model is None:
             return None
         return self.wait_model.wait(service_id, people_ahead, self.waiting, self.open_counters)
+
+    def waits(self, service_id: str) -> Callable[[int], WaitEstimate | None]:
+        """The wait for each place in the service's queue; the model works out what every place shares once."""
+        return lambda people_ahead: self.wait(service_id, people_ahead)
 
 
 def read_snapshot(connection: Connection, site_id: str, now: datetime, wait_inputs: WaitInputs) -> DaySnapshot:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from server.office.site_queue import SiteQueue
+from server.office.views import TicketRow
 from server.storage.schema import tickets
 
 
@@ -52,12 +53,19 @@ class Reading:
         with queue.transactions.reading() as connection:
             owner = queue.code_owner(connection, code, [queue.site.id])
             if owner.ticket is not None:
-                return queue.views.phone_status(queue.answer(connection, queue.todays(owner.ticket)))
+                return self._ticket_status(connection, queue.todays(owner.ticket))
             slot = owner.slot
             assert slot is not None
-            ticket = None
-            if slot.ticket_id is not None:
-                ticket = queue.views.phone_status(
-                    queue.answer(connection, queue.ticket_row(connection, slot.ticket_id))
-                )
-            return queue.slot_views.public_status(slot, queue.clock(), ticket)
+            if slot.ticket_id is None:
+                return queue.slot_views.public_status(slot, queue.clock(), None)
+            row = queue.ticket_row(connection, slot.ticket_id)
+            return queue.slot_views.public_status(
+                slot, queue.clock(), self._ticket_status(connection, row), queue.views.status_url(row.code_token)
+            )
+
+    def _ticket_status(self, connection: Connection, row: TicketRow) -> dict[str, Any]:
+        views = self._queue.views
+        if not views.needs_place(row):
+            return views.public_status(row)
+        place = views.place(row, self._queue.snapshot(connection), self._queue.people_ahead(connection, row))
+        return views.public_status(row, place)

@@ -98,8 +98,11 @@ class SlotViews:
             "status_url": url,
         }
 
-    def public_status(self, row: SlotRow, now: datetime, ticket_status: dict[str, Any] | None) -> dict[str, Any]:
-        """What the phone page shows for a slot's code: the window, and after check-in the ticket's status."""
+    def public_status(
+        self, row: SlotRow, now: datetime, ticket_status: dict[str, Any] | None, ticket_url: str | None = None
+    ) -> dict[str, Any]:
+        """What the phone page shows for a slot's code: the window, and after check-in the ticket's status
+        and its own page."""
         service = self._config.service(row.service_id)
         return {
             "kind": "slot",
@@ -111,4 +114,5 @@ class SlotViews:
             "language": row.language,
             "service_names": dict(service.names) if service else {},
             "ticket": ticket_status,
+            "ticket_url": ticket_url,
         }

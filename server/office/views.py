@@ -36,6 +36,7 @@ class TicketRow(Protocol):
     called_at: datetime | None
     counter_id: str | None
     code_token: str
+    issued_service_id: str
     slot_window_start: datetime | None
     slot_window_end: datetime | None
 
@@ -134,14 +135,7 @@ class Views:
     ) -> dict[str, Any]:
         """The full ticket; `snap` and `people_ahead` are needed when `needs_place(row)`."""
         service = self.config.service(row.service_id)
-        position: int | None = 0
-        wait: WaitEstimate | None = None
-        if row.status == TicketStatus.WAITING and service is not None:
-            assert snap is not None and people_ahead is not None, "a waiting ticket's place needs the snapshot"
-            position = people_ahead
-            wait = snap.wait(service.id, position)
-        elif row.status not in (TicketStatus.CALLED, TicketStatus.SERVING):
-            position = None
+        position, wait = self.place(row, snap, people_ahead)
         url = self.status_url(row.code_token)
         return {
             "id": row.id,
@@ -180,21 +174,42 @@ class Views:
             "slot_window": self.slot_window(row),
         }
 
-    @staticmethod
-    def phone_status(ticket: dict[str, Any]) -> dict[str, Any]:
-        """What the phone page may show of a ticket: nothing but number, status, place, wait and counter."""
-        keys = (
-            "number",
-            "status",
-            "position",
-            "wait",
-            "counter",
-            "counter_name",
-            "counter_names",
-            "language",
-            "service_names",
-        )
-        return {key: ticket[key] for key in keys}
+    def place(
+        self, row: TicketRow, snap: DaySnapshot | None = None, people_ahead: int | None = None
+    ) -> tuple[int | None, WaitEstimate | None]:
+        """(position, wait): people ahead and the expected wait while waiting, 0 while called or served."""
+        service = self.config.service(row.service_id)
+        if row.status == TicketStatus.WAITING and service is not None:
+            assert snap is not None and people_ahead is not None, "a waiting ticket's place needs the snapshot"
+            return people_ahead, snap.wait(service.id, people_ahead)
+        if row.status in (TicketStatus.CALLED, TicketStatus.SERVING):
+            return 0, None
+        return None, None
+
+    def public_status(
+        self, row: TicketRow, place: tuple[int | None, WaitEstimate | None] | None = None
+    ) -> dict[str, Any]:
+        """What the phone page may show of a ticket (GET /status/{token} and its stream): nothing about anyone.
+
+        `place` is `place(row, …)`, needed for a waiting ticket; the phone streams work it out for a
+        whole queue at once.
+        """
+        position, wait = place if place is not None else self.place(row)
+        service = self.config.service(row.service_id)
+        issued_for = self.config.service(row.issued_service_id) if row.issued_service_id != row.service_id else None
+        return {
+            "number": row.number,
+            "status": row.status,
+            "position": position,
+            "wait": wait.as_json() if wait else None,
+            "counter": row.counter_id,
+            "counter_name": self.counter_name(row.counter_id),
+            "counter_names": self.counter_names(row.counter_id),
+            "called_at": self.stored_iso(row.called_at),
+            "language": row.language,
+            "service_names": dict(service.names) if service else {},
+            "transferred_from_names": dict(issued_for.names) if issued_for else {},
+        }
 
     def call(self, row: TicketRow) -> dict[str, Any]:
         """One call on the waiting-room board."""

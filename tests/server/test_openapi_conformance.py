@@ -252,6 +252,8 @@ def test_every_route_answers_as_its_openapi_says(api: Conformance) -> None:
     assert api.request("GET", "/api/v1/status/{token}", token="hello").status_code == 400
     assert api.request("GET", "/t/{token}", token=token).status_code == 200
     assert api.request("GET", "/t/{token}", token="hello").status_code == 400
+    assert api.request("GET", "/api/v1/status/{token}/events", token=token, stream=True).status_code == 200
+    assert api.request("GET", "/api/v1/status/{token}/events", token="hello").status_code == 400
 
     # The board, devices, metrics, events.
     assert api.request("GET", "/api/v1/board", role="display").json()["calls"]
@@ -271,6 +273,7 @@ def test_every_route_answers_as_its_openapi_says(api: Conformance) -> None:
     assert (expired["error"], expired["number"], expired["day"]) == ("expired", "N002", "2026-11-23")
     assert api.request("GET", "/api/v1/status/{token}", token=token).status_code == 410
     assert api.request("GET", "/t/{token}", token=token).status_code == 410
+    assert api.request("GET", "/api/v1/status/{token}/events", token=token).status_code == 410
     stale = api.request(
         "POST", "/api/v1/tickets/{ticket_id}/call", role="staff", ticket_id=moved, json={"counter": "1"}
     )
