@@ -1,4 +1,4 @@
-"""The phone pages' (and the calendar file's) words and colours: every sentence translated into every language, every colour pair readable."""
+"""The phone pages' words (and the calendar file's): every sentence translated, every colour pair readable."""
 
 from __future__ import annotations
 
