@@ -38,7 +38,7 @@ class SpeechOutput(Protocol):
     def can_say(self, language: str) -> bool: ...
     def say(self, utterances: Iterable[Utterance]) -> None: ...
     def add(self, utterances: Iterable[Utterance]) -> None: ...
-    def retract(self, utterances: Iterable[Utterance]) -> None: ...
+    def retract(self, utterances: Iterable[Utterance]) -> int: ...
     def interrupt(self) -> None: ...
     def adjust(self, *, rate: int = 0, volume: int = 0) -> None: ...
 
@@ -61,6 +61,7 @@ class Narrator:
         self.fallback_language = fallback_language
         self.view_in = view_in
         self._last: KioskView | None = None
+        self._at_key: KioskView | None = None
         self._spoke = False
         self._told_missing: set[str] = set()
 
@@ -90,21 +91,22 @@ class Narrator:
         if view.focus != previous.focus:
             self._say(tuple(added) + focused(view))
         elif added:
-            # News go before the ring's choice, which still ends what is said.
-            self.speech.retract(self._voiced(focused(previous)))
-            self._add(tuple(added) + focused(view))
+            # News go before the ring's choice if that is still to be said, so it still ends what is said.
+            ring_pending = self.speech.retract(self._voiced(focused(previous)))
+            self._add(tuple(added) + (focused(view) if ring_pending else ()))
 
     # ------------------------------------------------------------------ keys
 
     def interrupt(self) -> None:
         """A key was pressed: silence, and note that this key has not been answered yet."""
         self._spoke = False
+        self._at_key = self._last
         self.speech.interrupt()
 
     def answer_key(self) -> None:
-        """After a key that changed nothing that speaks (the ring at the end, a full service): the ring's choice."""
+        """After a key that changed nothing at all (the ring alone on a screen, a full service): the ring's choice."""
         view = self._last
-        if not self._spoke and view is not None and self._speaks(view):
+        if not self._spoke and view is not None and view == self._at_key and self._speaks(view):
             self._say(focused(view) or view.spoken)
 
     def repeat(self) -> None:

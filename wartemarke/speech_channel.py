@@ -184,11 +184,13 @@ class SpeechChannel:
             self._queue.extend(_Queued(self._generation, u) for u in utterances)
             self._lock.notify()
 
-    def retract(self, utterances: Iterable[Utterance]) -> None:
-        """Drop these from what is still to come (what is being said is finished)."""
+    def retract(self, utterances: Iterable[Utterance]) -> int:
+        """Drop these from what is still to come (what is being said is finished); how many were dropped."""
         unwanted = set(utterances)
         with self._lock:
-            self._queue = deque(q for q in self._queue if q.utterance not in unwanted)
+            kept = deque(q for q in self._queue if q.utterance not in unwanted)
+            dropped, self._queue = len(self._queue) - len(kept), kept
+        return dropped
 
     def interrupt(self) -> None:
         with self._lock:

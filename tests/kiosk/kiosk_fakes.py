@@ -236,9 +236,11 @@ class RecordingSpeech:
         self.queue += added
         self.heard.append(added)
 
-    def retract(self, utterances) -> None:
+    def retract(self, utterances) -> int:
         gone = set(utterances)
-        self.queue = [u for u in self.queue if u not in gone]
+        kept = [u for u in self.queue if u not in gone]
+        dropped, self.queue = len(self.queue) - len(kept), kept
+        return dropped
 
     def interrupt(self) -> None:
         self.interrupts += 1

@@ -173,7 +173,7 @@ def test_the_key_help_is_said_line_by_line_as_shown():
     rig.press("f1")
     rig.press("f1")
     lines = rig.view.banner.split("\n")
-    assert len(lines) == 3 and rig.speech.texts[-4:] == [*lines, "Deutsch"]
+    assert len(lines) == 3 and rig.speech.texts == lines
 
 
 def test_a_language_without_a_voice_is_said_in_the_fallback_and_the_log_says_so(caplog):
