@@ -67,6 +67,7 @@ from kiosk.wording import (
     service_card,
     service_name,
     wait_text,
+    warning_lines,
 )
 from wartemarke.api_objects import Service, Ticket
 from wartemarke.i18n import LANGUAGE_NAMES, is_rtl
@@ -708,7 +709,7 @@ class KioskController:
         _ = kiosk_text(banner_language)
         banner: tuple[str, ...] = ()
         if self.assist.warning:
-            banner = (_("The kiosk will soon go back to the start. Press any key or touch the screen for more time."),)
+            banner = warning_lines(_)
         elif self.assist.help:
             banner = help_lines(_)
         large_print_label = ""
@@ -788,7 +789,7 @@ class KioskController:
         called_hint = ""
         if self.assist.active:
             instruction = assisted_instruction(self.print_state, self.assist.speech, self.accessibility.ticket_slot, _)
-            called_hint = _("Your number will be called out loud and shown on the screens in the waiting room.")
+            called_hint = _("Your number will be called out loud in the waiting room.")
         return TicketView(
             language=language,
             rtl=is_rtl(language),

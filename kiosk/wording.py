@@ -105,12 +105,24 @@ def service_card(service: Service, language: str, now: datetime) -> ServiceCard:
 
 
 def help_lines(_: Translate) -> tuple[str, ...]:
-    """Which key does what, in short sentences (each spoken on its own); the default keys of kiosk.toml."""
+    """Which key does what, for the default keys of kiosk.toml.
+
+    Short lines, each spoken on its own: a listener takes in one key at a time, and no sentence the
+    kiosk says takes more than 6 s (bench/kiosk_accessible.py).
+    """
     return (
-        _("Arrow keys or 2 and 8 move, Enter or 5 chooses, the dot key goes back."),
-        _("0 repeats. Plus and minus: louder, softer. 7 and 9: slower, faster."),
-        _("Star: this help. Slash: large print."),
+        _("Arrow keys or 2 and 8 move."),
+        _("Enter or 5 chooses, the dot key goes back."),
+        _("0 repeats, the star key gives this help."),
+        _("Plus and minus: louder or softer."),
+        _("7 and 9: slower or faster."),
+        _("The slash key: large print."),
     )
+
+
+def warning_lines(_: Translate) -> tuple[str, ...]:
+    """Shown and said before the kiosk gives up on an assisted visitor (two lines: each under 6 s of speech)."""
+    return (_("The kiosk will soon go back to the start."), _("Press a key or touch the screen for more time."))
 
 
 def assisted_instruction(state: PrintState, speech: bool, slot: str, _: Translate) -> str:

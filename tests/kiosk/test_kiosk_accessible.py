@@ -161,7 +161,7 @@ def test_a_ticket_by_keys_alone_with_every_step_spoken_as_shown(live_server, tmp
         assert spoken.count(ahead_text(ticket.position, text)) == 2  # "You are next.": the first ticket
         assert spoken.count(wait_text(ticket.wait, text)) == 2
         assert text("Please take your ticket from the slot below the screen.") in spoken
-        assert text("Your number will be called out loud and shown on the screens in the waiting room.") in spoken
+        assert text("Your number will be called out loud in the waiting room.") in spoken
         shoot(runtime.root, f"keys-ticket-{language}")
         assert (tmp_path / "printed" / f"{ticket.number}.png").exists()
         assert ticket.language == language

@@ -150,7 +150,7 @@ def test_the_speech_key_switches_speech_on_then_shows_the_key_help():
     rig.press("f1")
     assert rig.view.speech and rig.view.banner == ""
     rig.press("f1")
-    assert rig.view.banner.startswith("Pfeiltasten oder 2 und 8") and rig.view.banner.count("\n") == 2
+    assert rig.view.banner.startswith("Pfeiltasten oder 2 und 8") and rig.view.banner.count("\n") == 5
     rig.press("down")
     assert rig.view.banner == ""
 

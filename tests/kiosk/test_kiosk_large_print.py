@@ -128,6 +128,10 @@ def test_every_screen_in_large_print_fits_in_three_scripts(language):
         rig.scheduler.advance(75)  # the photo's 90 s end in 20 s: the warning, in large print too
         assert rig.view.banner
         check(root, "warning", language)
+        rig.press("f1")
+        rig.press("f1")  # speech is on: the key help
+        assert rig.view.banner.count("\n") == 5
+        check(root, "key-help", language)
 
         rig.controller.finish_ticket()
         rig.press("f2")  # the next visitor asks for large print and finds the kiosk out of service
