@@ -25,8 +25,8 @@ def _wartemarke(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 @contextmanager
-def queue_server(folder: Path) -> Iterator[tuple[str, str]]:
-    """(base url, kiosk token) of a fresh server on a fresh SQLite file in `folder`."""
+def queue_server(folder: Path, site: Path = SITE) -> Iterator[tuple[str, str]]:
+    """(base url, kiosk token) of a fresh server for `site` on a fresh SQLite file in `folder`."""
     db = f"sqlite:///{folder}/bench.db"
     created = _wartemarke(
         "admin",
@@ -39,7 +39,7 @@ def queue_server(folder: Path) -> Iterator[tuple[str, str]]:
         "--db",
         db,
         "--config",
-        str(SITE),
+        str(site),
         capture_output=True,
         text=True,
     )
@@ -56,7 +56,7 @@ def queue_server(folder: Path) -> Iterator[tuple[str, str]]:
             "launcher",
             "server",
             "--config",
-            str(SITE),
+            str(site),
             "--db",
             db,
             "--port",
@@ -86,11 +86,12 @@ def queue_server(folder: Path) -> Iterator[tuple[str, str]]:
         log.close()
 
 
-def write_kiosk_config(folder: Path, url: str, token: str) -> Path:
+def write_kiosk_config(folder: Path, url: str, token: str, extra: str = "") -> Path:
+    """A kiosk.toml for the server at `url`; `extra` adds sections (e.g. `[accessibility]`)."""
     (folder / "kiosk.token").write_text(token)
     config = folder / "kiosk.toml"
     config.write_text(
         f'[server]\nurl = "{url}"\ntoken_file = "kiosk.token"\n'
-        '[printer]\nurl = "preview://printed"\n[kiosk]\nstaff_pin = "2468"\n'
+        '[printer]\nurl = "preview://printed"\n[kiosk]\nstaff_pin = "2468"\n' + extra
     )
     return config

@@ -6,18 +6,19 @@ naming it instead of a counter whose scanner silently does nothing.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from wartemarke.config_file import ConfigModel
 from wartemarke.device_config import DeviceConfig, Language
+from wartemarke.keys import key_name
 
 #: The clerk's actions, in the order the buttons appear.
 ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "transfer", "cancel")
 
-_KEY = re.compile(r"^((ctrl|alt|shift)\+)*([a-z0-9]|f[1-9]|f1[0-2]|spacebar|escape|backspace|delete)$")
+#: Enter ends a wedge scanner's code, so it can be no shortcut.
+_SCANNER_KEYS = frozenset({"enter", "numpad_enter"})
 
 
 class CounterSection(ConfigModel):
@@ -59,10 +60,10 @@ class ShortcutsSection(ConfigModel):
     @field_validator("*")
     @classmethod
     def _key_name(cls, value: str) -> str:
-        value = value.strip().lower()
-        if not _KEY.match(value):
-            raise ValueError(f'{value!r} is not a key; use e.g. "f2", "ctrl+n", "spacebar"')
-        return value
+        name = key_name(value)
+        if name.split("+")[-1] in _SCANNER_KEYS:
+            raise ValueError(f"{value!r} ends every scan of a keyboard scanner; use another key")
+        return name
 
     @model_validator(mode="after")
     def _distinct(self) -> ShortcutsSection:

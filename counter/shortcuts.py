@@ -1,7 +1,7 @@
 """Keyboard input at the counter: shortcut keys for the actions, and scans from a keyboard wedge.
 
 Kept free of Kivy so the decision "is this key an action, part of a scan, or nothing" is tested
-directly. Key codes are the ones Kivy reports on SDL2 (ASCII for letters/digits, 282.. for F1..).
+directly. Key names and codes are the ones every app shares (`wartemarke.keys`).
 """
 
 from __future__ import annotations
@@ -10,26 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from counter.keyboard_wedge import KeyboardWedge
+from wartemarke.keys import ENTER_KEYS, KEYCODES, KeyChord
 
-ENTER_KEYS = frozenset({13, 271})  # Return, keypad Enter
-ESCAPE = 27
-_NAMED = {"spacebar": 32, "escape": ESCAPE, "backspace": 8, "delete": 127}
-_NAMED |= {f"f{n}": 281 + n for n in range(1, 13)}
-_NAMED |= {chr(c): c for c in range(ord("a"), ord("z") + 1)}
-_NAMED |= {str(d): ord(str(d)) for d in range(10)}
-_MODIFIERS = frozenset({"ctrl", "alt", "shift"})
-
-
-@dataclass(frozen=True)
-class KeyChord:
-    keycode: int
-    modifiers: frozenset[str]
-
-    @classmethod
-    def parse(cls, name: str) -> KeyChord:
-        """ "ctrl+n" -> KeyChord(110, {"ctrl"}); names are validated by the config already."""
-        *mods, key = name.lower().split("+")
-        return cls(_NAMED[key], frozenset(mods))
+ESCAPE = KEYCODES["escape"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +40,4 @@ class KeyRouter:
             return KeyOutcome(code=code) if code else KeyOutcome()
         if keycode == ESCAPE:
             return KeyOutcome(escape=True)
-        # Caps/Num lock and the like arrive as modifiers too; only the ones a chord can name count.
-        chord = KeyChord(keycode, frozenset(modifiers) & _MODIFIERS)
-        return KeyOutcome(action=self._chords.get(chord))
+        return KeyOutcome(action=self._chords.get(KeyChord.pressed(keycode, modifiers)))

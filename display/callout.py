@@ -1,36 +1,14 @@
 """The spoken call-out: "Nummer N 17, bitte zu Schalter 5", in German and in the ticket's language.
 
-Kept apart from the announcer so the wording is tested without any audio.
+Kept apart from the announcer so the wording is tested without any audio. Voices and how a
+number is said ("N 17") are shared with the kiosk's spoken guidance (`wartemarke.speech`).
 """
 
 from __future__ import annotations
 
-import re
-
 from display.counter_label import counter_number
 from wartemarke.i18n import gettext_for
-
-#: espeak-ng voice per site language (espeak-ng's own names; `en` alone is a robotic default).
-ESPEAK_VOICES: dict[str, str] = {
-    "de": "de",
-    "en": "en-gb",
-    "uk": "uk",
-    "ru": "ru",
-    "tr": "tr",
-    "ar": "ar",
-    "fa": "fa",
-}
-
-_NUMBER = re.compile(r"^([^\d]*?)0*(\d+)$")
-
-
-def spoken_number(number: str) -> str:
-    """ "N017" → "N 17": a TTS voice reads "N017" as one odd word, and nobody says the zero."""
-    match = _NUMBER.match(number.strip())
-    if not match:
-        return number
-    prefix, digits = match.groups()
-    return f"{prefix} {digits}" if prefix else digits
+from wartemarke.speech import spoken_number
 
 
 def callout_sentence(number: str, counter_name: str, language: str) -> str:

@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from display.callout import ESPEAK_VOICES
 from wartemarke import ASSETS
+from wartemarke.speech import ESPEAK_VOICES, audio_output_works, available_voices, synthesize
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,7 @@ class SoxSpeaker:
         if not self.can_say(language):
             return
         with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
-            subprocess.run(
-                [self._espeak, "-v", self._voices[language], "-s", str(self._rate), "-w", wav.name, text],
-                check=True,
-                capture_output=True,
-                timeout=30,
-            )
+            synthesize(self._espeak, self._voices[language], text, Path(wav.name), rate=self._rate)
             self._play(Path(wav.name))
 
     def _play(self, path: Path) -> None:
@@ -76,26 +71,8 @@ class SoxSpeaker:
 
 
 def espeak_voices(espeak: str, main_voice: str) -> dict[str, str]:
-    """Site language → espeak-ng voice, only for voices this machine has."""
-    wanted = dict(ESPEAK_VOICES, de=main_voice)
-    found: dict[str, str] = {}
-    for language, voice in wanted.items():
-        base = voice.split("+")[0]  # "de+f3" = German with a variant; the variant needs no check
-        listing = subprocess.run([espeak, f"--voices={base}"], capture_output=True, text=True, timeout=10)
-        if listing.returncode == 0 and len(listing.stdout.strip().splitlines()) > 1:
-            found[language] = voice
-    return found
-
-
-def audio_output_works(player: str) -> bool:
-    """Play 50 ms of silence: fails fast when there is no audio device."""
-    try:
-        probe = subprocess.run(
-            [player, "-q", "-n", "synth", "0.05", "sine", "440", "vol", "0"], capture_output=True, timeout=10
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
+    """Site language -> espeak-ng voice, only for voices this machine has (German as configured)."""
+    return available_voices(espeak, dict(ESPEAK_VOICES, de=main_voice))
 
 
 def open_speaker(*, enabled: bool, voice: str, rate: int) -> tuple[SilentSpeaker | SoxSpeaker, str]:

@@ -1,8 +1,9 @@
-"""Wiring: the controller, the real client and printer, background lanes, and the Kivy screens.
+"""Wiring: the controller, the real client and printer, background lanes, the Kivy screens, keys, speech.
 
 `KioskRuntime` builds everything for one kiosk without needing `App.run()`, so tests can render the
 kiosk into a shared window; `KioskApp` is the thin Kivy App that `wartemarke kiosk` runs
-(`kiosk.main`).
+(`kiosk.main`). Every view the controller makes goes to the screens and to the narrator (speech);
+every key press goes to the keypad.
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from client.live_events import LiveEvents
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.deferred_printer import DeferredPrinter
+from kiosk.keypad import Keypad
+from kiosk.narration import Narrator
 from kiosk.ports import QueueApi, TicketPrinter
 from kiosk.qr_texture import prepare_qr
 from kiosk.screens import KioskRoot, load_layout
+from kiosk.views import View
 from wartemarke.kivy_shell.clock import ClockTimers, ui_thread_on_clock
 from wartemarke.kivy_shell.device_app import DeviceApp
+from wartemarke.speech_channel import SpeechChannel, open_speech_channel
 from wartemarke.ui_thread import Lanes
 
 log = logging.getLogger(__name__)
@@ -34,8 +39,8 @@ PROBE_TIMEOUT_SECONDS = 1.0
 class KioskRuntime:
     """One kiosk: `root` is its widget tree, `start()`/`stop()` its life.
 
-    `api`, `probe` and `printer` default to what the config names (`...` = the configured printer,
-    None = no printer: tickets only on screen); tests pass fakes.
+    `api`, `probe`, `printer` and `speech` default to what the config names (`...` = the configured
+    printer or speech output, None = no printer: tickets only on screen, or no speech); tests pass fakes.
     """
 
     def __init__(
@@ -48,6 +53,7 @@ class KioskRuntime:
         printer: TicketPrinter | None | EllipsisType = ...,
         events: bool = True,
         now: Callable[[], datetime] | None = None,
+        speech: SpeechChannel | None | EllipsisType = ...,
     ) -> None:
         self.config = config
         self.token = token
@@ -66,11 +72,26 @@ class KioskRuntime:
             scheduler=ClockTimers(),
             settings=config.kiosk,
             prepare_ticket=prepare_qr,
+            accessibility=config.accessibility,
             **({"now": now} if now else {}),
         )
+        self.speech = self._open_speech(config) if speech is ... else speech
+        if self.speech is not None:
+            # The visitor's time on a screen counts from the end of what was said to them.
+            self.speech.on_idle = lambda: self.ui.call_soon(self.controller.speech_finished)
+        self.narrator = (
+            Narrator(
+                self.speech,
+                fallback_language=config.accessibility.fallback_language,
+                view_in=lambda language: self.controller.view(language),
+            )
+            if self.speech is not None
+            else None
+        )
+        self.keypad = Keypad(config.keys, self.controller, self.narrator)
         load_layout()
         self.root = KioskRoot(self.controller)
-        self.controller.on_view = self.root.show
+        self.controller.on_view = self.show
         # Remaining slots and waits, live; the controller's refresh every few seconds is the fallback.
         self.events = (
             LiveEvents(
@@ -83,13 +104,44 @@ class KioskRuntime:
             else None
         )
 
+    def _open_speech(self, config: KioskConfig) -> SpeechChannel | None:
+        settings = config.accessibility
+        if settings.speech == "off":
+            log.info("speech is switched off in the config")
+            return None
+        channel, note = open_speech_channel(
+            output=settings.output,
+            languages=config.kiosk.languages,
+            voices=settings.voices,
+            rate=settings.rate,
+            volume=settings.volume,
+        )
+        log.info("kiosk %s", note)
+        return channel
+
+    def show(self, view: View) -> None:
+        self.root.show(view)
+        if self.narrator is not None:
+            self.narrator.show(view)
+
+    def key_down(self, _window: object, keycode: int, _scancode: int, _text: str | None, modifiers: list) -> bool:
+        return self.keypad.key_down(keycode, modifiers)
+
     def start(self) -> None:
+        from kivy.core.window import Window
+
         self.controller.start()
         if self.events is not None:
             self.events.start()
+        Window.bind(on_key_down=self.key_down)
 
     def stop(self) -> None:
+        from kivy.core.window import Window
+
+        Window.unbind(on_key_down=self.key_down)
         self.controller.stop()
+        if self.speech is not None:
+            self.speech.close()
         if self.events is not None:
             self.events.close()
         self.runner.stop()

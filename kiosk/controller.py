@@ -14,6 +14,10 @@ The rules the visitor relies on:
   within three seconds and comes back by itself once it answers again.
 - A ticket the printer could not print stays on screen with its QR code, and the printer's fault is
   reported to the server so staff see it.
+- Everything a touch does, a key does too (EN 301 549 §5.1): `key` moves a focus ring over the
+  screen's choices (`views.Choice`) and `activate` does what touching that choice does, for touch
+  and keys alike. A visitor who uses keys, speech or large print gets more time, and a warning
+  before the kiosk returns to the start (`assistance.Assistance`, one per visit).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,11 +40,13 @@ from client.errors import (
     ServiceClosed,
     Unauthorized,
 )
-from kiosk.config import KioskSection
+from kiosk.assistance import Assistance, resolve_focus, step_focus
+from kiosk.config import AccessibilitySection, KioskSection
 from kiosk.ports import QueueApi, Runner, Scheduler, TicketPrinter, TimerHandle
 from kiosk.printer_health import PRINTING_STATUSES, device_status
 from kiosk.staff_exit import StaffExitGesture, StaffPin
 from kiosk.views import (
+    LARGE_PRINT,
     ConcernsView,
     LanguageChoice,
     OutOfServiceMessage,
@@ -52,9 +58,20 @@ from kiosk.views import (
     TicketView,
     View,
 )
-from kiosk.wording import ahead_text, is_available, kiosk_text, service_card, service_name, wait_text
+from kiosk.wording import (
+    ahead_text,
+    assisted_instruction,
+    help_lines,
+    is_available,
+    kiosk_text,
+    service_card,
+    service_name,
+    wait_text,
+    warning_lines,
+)
 from wartemarke.api_objects import Service, Ticket
 from wartemarke.i18n import LANGUAGE_NAMES, is_rtl
+from wartemarke.speech import Utterance
 from wartemarke.ui_thread import Outcome
 
 log = logging.getLogger(__name__)
@@ -116,6 +133,7 @@ class KioskController:
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
         new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
         prepare_ticket: Callable[[Ticket], None] = lambda ticket: None,
+        accessibility: AccessibilitySection | None = None,
     ) -> None:
         self.api = api
         #: Asked every second whether the server answers; a client with a short timeout in the app.
@@ -125,6 +143,7 @@ class KioskController:
         self.runner = runner
         self.scheduler = scheduler
         self.settings = settings
+        self.accessibility = accessibility or AccessibilitySection()
         self.clock = clock
         self.now = now
         self.new_key = new_key
@@ -154,6 +173,20 @@ class KioskController:
         self._pin_wrong = False
         self._slow = False  # the current ticket request has taken longer than BUSY_MESSAGE_SECONDS
         self._printer_problem = printer_problem
+        self.assist = self._new_visit()
+        #: The current screen's timeout: (seconds, seconds for an assisted visitor, what then).
+        self._timeout: tuple[float, float, Callable[[], None]] | None = None
+        #: What choosing a `Choice` does, by the part of its id before ":" (the rest is the argument).
+        #: A new kind of button is one entry here and one `Choice` in its view.
+        self.choice_actions: dict[str, Callable[[str], None]] = {
+            "language": self.choose_language,
+            "service": self.choose_service,
+            "back": lambda _: self.back(),
+            "done": lambda _: self.finish_ticket(),
+            LARGE_PRINT: lambda _: self.toggle_large_print(),
+            "pin": self._pin_key,
+            "pin_cancel": lambda _: self.pin_cancel(),
+        }
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -174,8 +207,69 @@ class KioskController:
 
     def touch(self) -> None:
         """Any touch: the visitor is still there."""
-        if self.screen == Screen.CONCERNS:
-            self._after(self.settings.idle_seconds, "screen", self._idle_timeout)
+        if self.screen == Screen.CONCERNS or self.assist.active:
+            self.still_here()
+
+    def still_here(self) -> None:
+        """A key, a touch, or the end of what speech said: the screen's time starts again."""
+        if self.assist.warning:
+            self.assist.warning = False
+            self._render()
+        self._arm_timeout()
+
+    def speech_finished(self) -> None:
+        """Speech has said everything: the visitor's time on this screen starts now (not once warned)."""
+        if not self.assist.warning:
+            self._arm_timeout()
+
+    def activate(self, choice_id: str) -> None:
+        """Do what choosing `choice_id` on the current screen does (a touch on its button, a key on its ring)."""
+        choice = next((c for c in self.view().choices if c.id == choice_id), None)
+        if choice is None or not choice.available:
+            return  # a button of a screen that has moved on, or a full service
+        kind, _, argument = choice_id.partition(":")
+        self.choice_actions[kind](argument)
+
+    def key(self, action: str | None) -> None:
+        """A key of the keypad did `action` (a `KeysSection` field; None for a key without one)."""
+        first = not self.assist.keys
+        self.assist.keys = True
+        self.assist.help = False
+        if self.assist.focus is None:
+            self.assist.focus = ""  # the ring appears on the screen's first choice
+        self.still_here()
+        view = self.view()
+        if action in ("next", "previous") and not first:
+            self.assist.focus = step_focus(view.choices, self.assist.focus, 1 if action == "next" else -1)
+        elif action == "choose" and not first:
+            focus = resolve_focus(view.choices, self.assist.focus)
+            if focus is not None:
+                self.activate(focus)
+                return
+        elif action == "back" and view.back_choice is not None:
+            self.activate(view.back_choice)
+            return
+        elif action == "large_print":
+            self.toggle_large_print()
+            return
+        elif action == "speech":
+            self.switch_speech_on()
+            return
+        self._render()
+
+    def toggle_large_print(self) -> None:
+        self.assist.large_print = not self.assist.large_print
+        self._arm_timeout()
+        self._render()
+
+    def switch_speech_on(self) -> None:
+        """The speech key: speech starts; pressed again, it shows (and speech says) which key does what."""
+        if self.accessibility.speech == "off":
+            return
+        self.assist.help = self.assist.speech
+        self.assist.speech = True
+        self._arm_timeout()
+        self._render()
 
     def touch_anywhere(self) -> None:
         """A touch on the start screen outside the language buttons: continue in the greeting's language."""
@@ -217,7 +311,7 @@ class KioskController:
         """The visitor tapped "Done" (or the ticket screen timed out)."""
         if self.screen == Screen.TICKET:
             self.ticket = None
-            self._go(Screen.START if self.server_ok else Screen.OUT_OF_SERVICE)
+            self._end_visit(Screen.START if self.server_ok else Screen.OUT_OF_SERVICE)
 
     def corner_tap(self) -> None:
         """A tap in the staff corner; five quick ones open the PIN pad."""
@@ -239,6 +333,14 @@ class KioskController:
         if self.screen == Screen.STAFF_PIN:
             self._pin.clear()
             self._render()
+
+    def _pin_key(self, key: str) -> None:
+        if key == "C":
+            self.pin_clear()
+        elif key == "OK":
+            self.pin_submit()
+        else:
+            self.pin_digit(key)
 
     def pin_cancel(self) -> None:
         if self.screen == Screen.STAFF_PIN:
@@ -353,7 +455,7 @@ class KioskController:
             self.print_state = PrintState.FAILED
             self._report_device("error", self._printer_problem or "no printer")
             self._go(Screen.TICKET)
-            self._after(self.settings.photo_seconds, "screen", self.finish_ticket)
+            self._photo_timeout()
             return
         self.print_state = PrintState.PRINTING
         self._go(Screen.TICKET)
@@ -368,9 +470,11 @@ class KioskController:
         self._printing = True
         self._after(PRINT_DEADLINE_SECONDS, "print_deadline", lambda: self._print_failed(ticket))
         office = self.office_name
+        # A visitor who listened or read large print may not read the usual number on paper either.
+        large = self.accessibility.large_number and (self.assist.speech or self.assist.large_print)
         self.runner.run(
             "printer",
-            lambda: self.printer.print_ticket(ticket, office_name=office, language=language),
+            lambda: self.printer.print_ticket(ticket, office_name=office, language=language, large_number=large),
             lambda outcome: self._printed(ticket, outcome),
         )
 
@@ -389,7 +493,7 @@ class KioskController:
             return  # the deadline already put the ticket on screen for a photo
         if printed:
             self.print_state = PrintState.PRINTED
-            self._after(self.settings.ticket_seconds, "screen", self.finish_ticket)
+            self._time_out(self.settings.ticket_seconds, self.accessibility.ticket_seconds, self.finish_ticket)
             self._render()
         else:
             self._print_failed(ticket)
@@ -400,7 +504,7 @@ class KioskController:
         if self._printing:
             self._report_device("offline", "the printer did not finish within 15 s")
         self.print_state = PrintState.FAILED
-        self._after(self.settings.photo_seconds, "screen", self.finish_ticket)
+        self._photo_timeout()
         self._render()
 
     def _poll_printer(self) -> None:
@@ -483,7 +587,7 @@ class KioskController:
             self._issue(pending)
             return
         self._pending = None
-        self._go(Screen.START)
+        self._end_visit(Screen.START)
 
     def _refresh_services(self) -> None:
         choosing = self.screen in (Screen.CONCERNS, Screen.ISSUING)
@@ -509,22 +613,63 @@ class KioskController:
 
     def _go(self, screen: Screen) -> None:
         self._cancel("screen")
+        self._cancel("warning")
         self._cancel("greeting")
+        self._timeout = None
+        if screen != self.screen and {screen, self.screen} != {Screen.CONCERNS, Screen.ISSUING}:
+            self.assist.new_screen()
         self.screen = screen
         if screen == Screen.START:
             self.ticket = None
             self._greeting_index = 0
             self._after(GREETING_SECONDS, "greeting", self._next_greeting)
+            # Nobody is timed out of the start screen, except an assisted visitor who walked away:
+            # the next visitor must not find speech or large print on.
+            self._time_out(0, self.accessibility.idle_seconds, lambda: self._end_visit(Screen.START))
         elif screen == Screen.CONCERNS:
-            self._after(self.settings.idle_seconds, "screen", self._idle_timeout)
+            self._time_out(self.settings.idle_seconds, self.accessibility.idle_seconds, self._idle_timeout)
         elif screen == Screen.STAFF_PIN:
             self._after(PIN_SECONDS, "screen", self.pin_cancel)
         self._render()
 
+    def _time_out(self, seconds: float, assisted_seconds: float, then: Callable[[], None]) -> None:
+        """Leave the screen after `seconds` without a sign of the visitor (0 = never, unless assisted)."""
+        self._timeout = (seconds, assisted_seconds, then)
+        self._arm_timeout()
+
+    def _photo_timeout(self) -> None:
+        seconds = self.settings.photo_seconds
+        self._time_out(seconds, max(seconds, self.accessibility.ticket_seconds), self.finish_ticket)
+
+    def _arm_timeout(self) -> None:
+        self._cancel("warning")
+        if self._timeout is None:
+            return
+        seconds, assisted_seconds, then = self._timeout
+        if self.assist.active:
+            seconds = max(seconds, assisted_seconds)
+            self._after(seconds - self.accessibility.warning_seconds, "warning", self._warn)
+        if seconds > 0:
+            self._after(seconds, "screen", then)
+        else:
+            self._cancel("screen")
+
+    def _warn(self) -> None:
+        self.assist.warning = True
+        self._render()
+
+    def _new_visit(self) -> Assistance:
+        return Assistance(speech=self.accessibility.speech == "always")
+
+    def _end_visit(self, screen: Screen) -> None:
+        """The visitor has gone: the next one finds the kiosk as usual (no ring, speech, large print)."""
+        self.assist = self._new_visit()
+        self._go(screen)
+
     def _idle_timeout(self) -> None:
         if self.screen == Screen.CONCERNS:
             self._pending = None
-            self._go(Screen.START)
+            self._end_visit(Screen.START)
 
     def _next_greeting(self) -> None:
         if self.screen == Screen.START:
@@ -553,38 +698,78 @@ class KioskController:
 
     # ---------------------------------------------------------------- views
 
-    def view(self) -> View:
+    def view(self, language: str | None = None) -> View:
+        """What the screen shows, with the focus ring, banner and large print of this visit.
+
+        `language` renders the visitor's screen in another language (speech uses it when espeak-ng
+        has no voice for the visitor's language).
+        """
+        view = self._screen_view(language)
+        banner_language = getattr(view, "language", None) or (language or self._banner_language())
+        _ = kiosk_text(banner_language)
+        banner: tuple[str, ...] = ()
+        if self.assist.warning:
+            banner = warning_lines(_)
+        elif self.assist.help:
+            banner = help_lines(_)
+        large_print_label = ""
+        if not view.private and self.screen != Screen.OUT_OF_SERVICE:
+            large_print_label = _("Normal print") if self.assist.large_print else _("Large print")
+        view = replace(
+            view,
+            banner="\n".join(banner),
+            banner_language=banner_language,
+            large_print=self.assist.large_print,
+            large_print_label=large_print_label,
+            speech=self.assist.speech,
+        )
+        return replace(view, focus=resolve_focus(view.choices, self.assist.focus) if self.assist.keys else None)
+
+    def _banner_language(self) -> str:
+        return self._greeting_language() if self.screen == Screen.START else self.language
+
+    def _screen_view(self, language: str | None = None) -> View:
         if self.screen == Screen.START:
             return self._start_view()
         if self.screen in (Screen.CONCERNS, Screen.ISSUING):
-            return self._concerns_view()
+            return self._concerns_view(language or self.language)
         if self.screen == Screen.TICKET and self.ticket is not None:
-            return self._ticket_view(self.ticket)
+            return self._ticket_view(self.ticket, language or self.language)
         if self.screen == Screen.STAFF_PIN:
             return self._pin_view()
         return self._out_of_service_view()
 
     def _start_view(self) -> StartView:
         greeting_language = self._greeting_language()
-        _ = kiosk_text(greeting_language)
+        languages = self.settings.languages
+        texts = {code: kiosk_text(code) for code in languages}
+        greetings = {code: _("Please choose your language") for code, _ in texts.items()}
+        touch_hints = {code: _("Touch anywhere to continue in English.") for code, _ in texts.items()}
+        key_hints = {code: _("Choose your language with the arrow keys and press Enter.") for code, _ in texts.items()}
+        large_print = "Normal print" if self.assist.large_print else "Large print"
         return StartView(
             office_name=self.office_name,
-            languages=tuple(LanguageChoice(code, LANGUAGE_NAMES[code]) for code in self.settings.languages),
+            languages=tuple(LanguageChoice(code, LANGUAGE_NAMES[code]) for code in languages),
             greeting_language=greeting_language,
-            greeting=_("Please choose your language"),
-            touch_hint=_("Touch anywhere to continue in English."),
+            greeting=greetings[greeting_language],
+            touch_hint=touch_hints[greeting_language],
+            key_hint=key_hints[greeting_language],
+            greetings=tuple(greetings.values()),
+            touch_hints=tuple(touch_hints.values()),
+            key_hints=tuple(Utterance(text, code) for code, text in key_hints.items()),
+            large_print_labels=tuple(_(large_print) for _ in texts.values()),
         )
 
-    def _concerns_view(self) -> ConcernsView:
-        _ = kiosk_text(self.language)
+    def _concerns_view(self, language: str) -> ConcernsView:
+        _ = kiosk_text(language)
         now = self.now()
         busy = self._pending.service if (self.screen == Screen.ISSUING and self._pending) else None
         slow = busy is not None and self._slow
         return ConcernsView(
-            language=self.language,
-            rtl=is_rtl(self.language),
+            language=language,
+            rtl=is_rtl(language),
             title=_("What is your concern?"),
-            cards=tuple(service_card(service, self.language, now) for service in self.services),
+            cards=tuple(service_card(service, language, now) for service in self.services),
             back_label=_("Back"),
             notice=self.notice,
             busy_service=busy,
@@ -592,8 +777,8 @@ class KioskController:
             screen=self.screen,
         )
 
-    def _ticket_view(self, ticket: Ticket) -> TicketView:
-        _ = kiosk_text(self.language)
+    def _ticket_view(self, ticket: Ticket, language: str) -> TicketView:
+        _ = kiosk_text(language)
         service = self._service(ticket.service)
         names = ticket.service_names or (service.names if service else {})
         instruction = {
@@ -601,12 +786,16 @@ class KioskController:
             PrintState.PRINTED: _("Please take your ticket."),
             PrintState.FAILED: _("The printer is not working. Please take a photo of this screen."),
         }[self.print_state]
+        called_hint = ""
+        if self.assist.active:
+            instruction = assisted_instruction(self.print_state, self.assist.speech, self.accessibility.ticket_slot, _)
+            called_hint = _("Your number will be called out loud in the waiting room.")
         return TicketView(
-            language=self.language,
-            rtl=is_rtl(self.language),
+            language=language,
+            rtl=is_rtl(language),
             number=ticket.number,
             number_label=_("Your number"),
-            concern=service_name(names, self.language, ticket.service),
+            concern=service_name(names, language, ticket.service),
             ahead=ahead_text(ticket.position, _),
             wait=wait_text(ticket.wait, _),
             qr_text=ticket.code,
@@ -614,6 +803,7 @@ class KioskController:
             instruction=instruction,
             print_state=self.print_state,
             done_label=_("Done"),
+            called_hint=called_hint,
         )
 
     def _out_of_service_view(self) -> OutOfServiceView:
@@ -626,6 +816,7 @@ class KioskController:
     def _pin_view(self) -> StaffPinView:
         _ = kiosk_text(self.settings.languages[0])
         return StaffPinView(
+            language=self.settings.languages[0],
             prompt=_("Staff PIN"),
             entered=len(self._pin.entered),
             wrong=self._pin_wrong,

@@ -43,14 +43,14 @@ class DeferredPrinter:
         except PrinterError as error:
             return PrinterProblem(str(error))
 
-    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> Any:
+    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str, large_number: bool = False) -> Any:
         from printer import PrinterError
 
         try:
             printer = self._open()
         except PrinterError as error:
             return PrinterProblem(str(error))
-        return printer.print_ticket(ticket, office_name=office_name, language=language)
+        return printer.print_ticket(ticket, office_name=office_name, language=language, large_number=large_number)
 
     def close(self) -> None:
         if self._printer is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from kiosk.views import ServiceCard
+from kiosk.views import PrintState, ServiceCard
 from wartemarke.api_objects import Service, Wait
 from wartemarke.i18n import gettext_for
 
@@ -102,3 +102,43 @@ def service_card(service: Service, language: str, now: datetime) -> ServiceCard:
         reason=_closed_reason_text(service, _),
         next_chance=next_chance_text(service.next_open, now, language, _),
     )
+
+
+def help_lines(_: Translate) -> tuple[str, ...]:
+    """Which key does what, for the default keys of kiosk.toml.
+
+    Short lines, each spoken on its own: a listener takes in one key at a time, and no sentence the
+    kiosk says takes more than 6 s (bench/kiosk_accessible.py).
+    """
+    return (
+        _("Arrow keys or 2 and 8 move."),
+        _("Enter or 5 chooses, the dot key goes back."),
+        _("0 repeats, the star key gives this help."),
+        _("Plus and minus: louder or softer."),
+        _("7 and 9: slower or faster."),
+        _("The slash key: large print."),
+    )
+
+
+def warning_lines(_: Translate) -> tuple[str, ...]:
+    """Shown and said before the kiosk gives up on an assisted visitor (two lines: each under 6 s of speech)."""
+    return (_("The kiosk will soon go back to the start."), _("Press a key or touch the screen for more time."))
+
+
+def assisted_instruction(state: PrintState, speech: bool, slot: str, _: Translate) -> str:
+    """The ticket screen's instruction for a visitor who uses keys, speech or large print.
+
+    Where the ticket comes out (the kiosk's `ticket_slot`) instead of "please take your ticket";
+    and a visitor who listens cannot photograph a screen, so a failed print sends them to the desk.
+    """
+    if state == PrintState.PRINTING:
+        return _("Your ticket is being printed…")
+    if state == PrintState.FAILED:
+        if speech:
+            return _("The printer is not working. Please ask at the information desk.")
+        return _("The printer is not working. Please take a photo of this screen.")
+    return {
+        "below": _("Please take your ticket from the slot below the screen."),
+        "right": _("Please take your ticket from the slot to the right of the screen."),
+        "left": _("Please take your ticket from the slot to the left of the screen."),
+    }[slot]

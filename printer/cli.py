@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--language", default="de", choices=list(LANGUAGE_NAMES), help="visitor's language on the ticket")
     test.add_argument("--office", default=SAMPLE_OFFICE, help="office name at the top of the ticket")
     test.add_argument("--unknown-wait", action="store_true", help="print the ticket as if no wait estimate existed")
+    test.add_argument(
+        "--large-number", action="store_true", help="the larger number a kiosk prints for a visitor using speech"
+    )
     commands.add_parser(
         "status", parents=[common], help="ask the printer: ok, paper near end, paper out, cover open, offline"
     )
@@ -65,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
             _show(report)
             return EXIT_OK if report.status is PrinterStatus.OK else EXIT_FAULT
         ticket = sample_ticket(args.language, wait_known=not args.unknown_wait)
-        report = printer.print_ticket(ticket, office_name=args.office, language=args.language)
+        report = printer.print_ticket(
+            ticket, office_name=args.office, language=args.language, large_number=args.large_number
+        )
         if report.printed:
             print(f"printed sample ticket {ticket.number} ({LANGUAGE_NAMES[args.language]})")
         else:

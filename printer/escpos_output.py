@@ -63,8 +63,12 @@ class EscposSurface:
 
     def _native_line(self, line: TextLine) -> None:
         style = line.style
-        self._set(align=line.alignment, bold=style.bold, size=(style.width_scale, style.height_scale))
-        columns = max(1, self.profile.columns() // style.width_scale)
+        width_scale = style.width_scale
+        if " " not in line.text.strip():
+            # One word (the number) is never split across lines: narrower characters instead.
+            width_scale = max(1, min(width_scale, self.profile.columns() // max(len(line.text.strip()), 1)))
+        self._set(align=line.alignment, bold=style.bold, size=(width_scale, style.height_scale))
+        columns = max(1, self.profile.columns() // width_scale)
         for piece in textwrap.wrap(line.text, columns) or [""]:
             code_page = self.profile.code_page_for(piece, prefer=self.printer.magic.encoding)
             if code_page:

@@ -31,7 +31,9 @@ class EscposPrinter:
         except LinkError as exc:
             return PrinterReport(PrinterStatus.OFFLINE, str(exc))
 
-    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> PrinterReport:
+    def print_ticket(
+        self, ticket: Ticket, *, office_name: str, language: str, large_number: bool = False
+    ) -> PrinterReport:
         """Print one ticket unless the printer reports a fault; `printed` says whether it came out.
 
         Nothing is sent into a known fault: a printer without paper would keep the job and print
@@ -40,7 +42,8 @@ class EscposPrinter:
         before = self.status()
         if not before.status.prints:
             return before
-        data = ticket_bytes(ticket_layout(ticket, office_name=office_name, language=language), self.profile)
+        layout = ticket_layout(ticket, office_name=office_name, language=language, large_number=large_number)
+        data = ticket_bytes(layout, self.profile)
         try:
             self.link.write(data)
         except LinkError as exc:

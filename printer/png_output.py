@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from printer.layout import Gap, QrCode, TextLine, draw, ticket_layout
 from printer.profile import FALLBACK_WIDTH_DOTS
-from printer.text_raster import draw_line, wrap
+from printer.text_raster import draw_line, text_width, wrap
 from wartemarke.api_objects import Ticket
 
 #: One empty line on paper: font A's 24 dots plus the default line spacing.
@@ -36,8 +36,13 @@ class PngSurface:
 
     def text_line(self, line: TextLine) -> None:
         style = line.style
-        for piece in wrap(line.text, size_px=style.font_px, bold=style.bold, max_width=self.width):
-            self._add(draw_line(piece, size_px=style.font_px, bold=style.bold), line.alignment, space_above=8)
+        size = style.font_px
+        if " " not in line.text.strip():
+            # One word (the number) is never split across lines: a smaller size instead, as on paper.
+            while size > 12 and text_width(line.text, size_px=size, bold=style.bold) > self.width:
+                size = size * 9 // 10
+        for piece in wrap(line.text, size_px=size, bold=style.bold, max_width=self.width):
+            self._add(draw_line(piece, size_px=size, bold=style.bold), line.alignment, space_above=8)
 
     def qr_code(self, qr: QrCode) -> None:
         code = qrcode.QRCode(
@@ -77,9 +82,14 @@ class PngSurface:
 
 
 def render_ticket_png(
-    ticket: Ticket, *, office_name: str, language: str, width_dots: int = FALLBACK_WIDTH_DOTS
+    ticket: Ticket,
+    *,
+    office_name: str,
+    language: str,
+    width_dots: int = FALLBACK_WIDTH_DOTS,
+    large_number: bool = False,
 ) -> Image.Image:
     """The ticket as an RGB image, `width_dots` wide plus a white margin (576 = 80 mm paper)."""
     surface = PngSurface(width_dots)
-    draw(ticket_layout(ticket, office_name=office_name, language=language), surface)
+    draw(ticket_layout(ticket, office_name=office_name, language=language, large_number=large_number), surface)
     return surface.image()

@@ -31,14 +31,20 @@ class PreviewPrinter:
     def status(self) -> PrinterReport:
         return PrinterReport(PrinterStatus.OK, f"preview printer writing to {self.folder}")
 
-    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> PrinterReport:
+    def print_ticket(
+        self, ticket: Ticket, *, office_name: str, language: str, large_number: bool = False
+    ) -> PrinterReport:
         name = re.sub(r"[^A-Za-z0-9_-]", "_", ticket.number) or "ticket"
-        layout = ticket_layout(ticket, office_name=office_name, language=language)
+        layout = ticket_layout(ticket, office_name=office_name, language=language, large_number=large_number)
         binary, picture = self.folder / f"{name}.bin", self.folder / f"{name}.png"
         try:
             binary.write_bytes(ticket_bytes(layout, self.profile))
             render_ticket_png(
-                ticket, office_name=office_name, language=language, width_dots=self.profile.width_dots
+                ticket,
+                office_name=office_name,
+                language=language,
+                width_dots=self.profile.width_dots,
+                large_number=large_number,
             ).save(picture)
         except OSError as exc:
             return PrinterReport(PrinterStatus.OFFLINE, f"cannot write to {self.folder}: {exc.strerror}")

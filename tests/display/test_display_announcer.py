@@ -8,7 +8,8 @@ from display_fakes import RecordingSpeaker
 
 from display.announcer import Announcer
 from display.board import Announcement
-from display.callout import callout_sentence, spoken_number
+from display.callout import callout_sentence
+from wartemarke.speech import spoken_number
 
 
 def call(number: str, counter: str = "5", language: str | None = "uk", recall: bool = False) -> Announcement:

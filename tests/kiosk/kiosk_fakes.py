@@ -192,10 +192,14 @@ class FakePrinter:
     def status(self) -> PrinterReport:
         return PrinterReport(self.state, "" if self.state is PrinterStatus.OK else self.state.value)
 
-    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str) -> PrinterReport:
+    def print_ticket(
+        self, ticket: Ticket, *, office_name: str, language: str, large_number: bool = False
+    ) -> PrinterReport:
         if not self.state.prints:
             return PrinterReport(self.state, self.state.value, printed=False)
-        self.printed.append({"ticket": ticket, "office_name": office_name, "language": language})
+        self.printed.append(
+            {"ticket": ticket, "office_name": office_name, "language": language, "large_number": large_number}
+        )
         return PrinterReport(self.state, "", printed=True)
 
     def close(self) -> None:
@@ -203,3 +207,49 @@ class FakePrinter:
 
 
 __all__ = ["QuotaExhausted", "RateLimited", "ServiceClosed", "ServerUnavailable", "Unauthorized"]
+
+
+class RecordingSpeech:
+    """Speech as the narrator sees it (`kiosk.narration.SpeechOutput`): records what it is asked to say.
+
+    `queue` is what would be heard from now on: `say` replaces it, `add` appends, `retract` removes,
+    `interrupt` empties it. `heard` keeps every batch asked for, in order.
+    """
+
+    def __init__(self, voices: frozenset[str] = frozenset({"de", "en", "uk", "ru", "tr", "ar", "fa"})) -> None:
+        self.voices = voices
+        self.queue: list = []
+        self.heard: list[list] = []
+        self.interrupts = 0
+        self.rate = 160
+        self.volume = 100
+
+    def can_say(self, language: str) -> bool:
+        return language in self.voices
+
+    def say(self, utterances) -> None:
+        self.queue = list(utterances)
+        self.heard.append(list(self.queue))
+
+    def add(self, utterances) -> None:
+        added = list(utterances)
+        self.queue += added
+        self.heard.append(added)
+
+    def retract(self, utterances) -> int:
+        gone = set(utterances)
+        kept = [u for u in self.queue if u not in gone]
+        dropped, self.queue = len(self.queue) - len(kept), kept
+        return dropped
+
+    def interrupt(self) -> None:
+        self.interrupts += 1
+        self.queue = []
+
+    def adjust(self, *, rate: int = 0, volume: int = 0) -> None:
+        self.rate += rate
+        self.volume += volume
+
+    @property
+    def texts(self) -> list[str]:
+        return [u.text for u in self.queue]

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from kiosk_fakes import FakeApi, FakePrinter, FakeScheduler, ManualRunner
+from kiosk_fakes import FakeApi, FakePrinter, FakeScheduler, ManualRunner, RecordingSpeech
 
-from kiosk.config import KioskSection
+from kiosk.config import AccessibilitySection, KioskSection
 from kiosk.controller import KioskController
+from kiosk.keypad import Keypad
+from kiosk.narration import Narrator
+from wartemarke.keys import KEYCODES
 
 BERLIN = ZoneInfo("Europe/Berlin")
 #: Saturday 21 November 2026, 10:00 in Düsseldorf.
@@ -37,7 +40,12 @@ class Rig:
             self.scheduler.advance(0.05)
 
 
-def make_rig(printer: FakePrinter | None = None, api: FakeApi | None = None, **settings) -> Rig:
+def make_rig(
+    printer: FakePrinter | None = None,
+    api: FakeApi | None = None,
+    accessibility: AccessibilitySection | None = None,
+    **settings,
+) -> Rig:
     api = api or FakeApi()
     printer = printer if printer is not None else FakePrinter()
     runner = ManualRunner()
@@ -53,7 +61,41 @@ def make_rig(printer: FakePrinter | None = None, api: FakeApi | None = None, **s
         clock=scheduler.clock,
         now=lambda: NOW,
         new_key=lambda: next(keys),
+        accessibility=accessibility,
     )
     views: list = []
     controller.on_view = views.append
     return Rig(controller, api, printer, runner, scheduler, views)
+
+
+@dataclass
+class GuidedRig(Rig):
+    """A rig with the keypad and speech: `press("down")` is a key, `speech` records what is said."""
+
+    speech: RecordingSpeech | None = None
+    keypad: Keypad | None = None
+
+    def press(self, key: str) -> None:
+        self.keypad.key_down(KEYCODES[key], [])
+        self.settle()
+
+
+def make_guided_rig(
+    voices: frozenset[str] | None = None, accessibility: AccessibilitySection | None = None, **kwargs
+) -> GuidedRig:
+    """A started kiosk whose views also go to a narrator, with the keys of the shipped kiosk.toml."""
+    from kiosk.config import KeysSection
+
+    rig = make_rig(accessibility=accessibility, **kwargs)
+    speech = RecordingSpeech(**({"voices": voices} if voices is not None else {}))
+    narrator = Narrator(speech, fallback_language="en", view_in=rig.controller.view)
+    guided = GuidedRig(**vars(rig), speech=speech, keypad=Keypad(KeysSection(), rig.controller, narrator))
+
+    def show(view) -> None:
+        guided.views.append(view)
+        narrator.show(view)
+
+    rig.controller.on_view = show
+    rig.controller.start()
+    guided.settle()
+    return guided

@@ -60,3 +60,33 @@ def test_a_wrong_value_is_named_by_file_and_key(tmp_path, change, expected):
     with pytest.raises(ConfigError, match=expected) as error:
         load_kiosk_config(path)
     assert str(path) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ('[keys]\nnext = ["down", "nmpad2"]\n', r"keys\.next: 'nmpad2' is not a key; use e\.g\."),
+        ('[keys]\nback = ["enter"]\n', r"keys: key 'enter' is given to both choose and back"),
+        ("[keys]\nchoose = []\n", r"keys\.choose: Value should have at least 1 item"),
+        ('[keys]\nrepeat = "r"\n', r"keys\.repeat: expected a list like \[\.\.\.\], got \"r\""),
+        ('[keys]\nhelp = ["f1"]\n', r"keys\.help: unknown key"),
+        ('[accessibility]\nspeech = "sometimes"\n', r"accessibility\.speech"),
+        ('[accessibility]\noutput = "speakers"\n', r"accessibility\.output"),
+        ("[accessibility]\nwarning_seconds = 60\n", r"warning_seconds must be shorter than idle_seconds"),
+        ('[accessibility]\nvoices = { xx = "de" }\n', r"accessibility\.voices\.xx.*unknown language 'xx'"),
+        ("[accessibility]\nrate = 1000\n", r"accessibility\.rate"),
+    ],
+)
+def test_keys_and_accessibility_mistakes_are_named_by_key(tmp_path, section, expected):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(GOOD + section)
+    with pytest.raises(ConfigError, match=expected):
+        load_kiosk_config(path)
+
+
+def test_a_wav_folder_for_speech_is_relative_to_the_config(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(GOOD + '[accessibility]\noutput = "wav://spoken"\nspeech = "always"\n')
+    config = load_kiosk_config(path)
+    assert config.accessibility.output == f"wav://{(tmp_path / 'spoken').resolve()}"
+    assert config.keys.choose == ["enter", "numpad_enter", "numpad5"]  # the keys default to a numeric keypad

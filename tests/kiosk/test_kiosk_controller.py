@@ -181,7 +181,7 @@ def test_printer_is_watched_between_tickets(rig):
 
 def test_a_printer_that_raises_or_hangs_still_leaves_the_ticket_on_screen():
     class BrokenPrinter(FakePrinter):
-        def print_ticket(self, ticket, *, office_name, language):
+        def print_ticket(self, ticket, *, office_name, language, large_number=False):
             raise OSError("device disconnected")
 
     rig = make_rig(printer=BrokenPrinter())

@@ -12,7 +12,15 @@ from kiosk_fakes import FakeApi, service
 from kiosk_rig import make_rig
 from kivy_stage import LANDSCAPE, PORTRAIT, find, frames, resize, shoot, staged, tap, tap_at
 
-from kiosk.screens import ConcernButton, KioskButton, KioskLabel, KioskRoot, LanguageButton, load_layout
+from kiosk.screens import (
+    ArrowButton,
+    ConcernButton,
+    KioskButton,
+    KioskLabel,
+    KioskRoot,
+    LanguageButton,
+    load_layout,
+)
 from kiosk.views import Screen
 from printer.status import PrinterStatus
 from wartemarke.api_objects import Service
@@ -70,6 +78,8 @@ def check_screen(root: KioskRoot, language: str) -> None:
             assert min(widget.size) >= 48 * root.scale, f"touch target too small: {widget.label!r}"
             if widget.label:
                 assert widget.texture_size[0] <= widget.width + 1, f"button text cut off: {widget.label!r}"
+        if isinstance(widget, ArrowButton):
+            assert not widget.shown, "the screen does not fit without scrolling (only large print may scroll)"
 
 
 def shoot_both(root: KioskRoot, name: str, language: str) -> None:
@@ -154,4 +164,36 @@ def test_half_size_demo_window_works_the_same():
         assert rig.controller.screen == Screen.TICKET
         check_screen(root, "de")
         shoot(root, "ticket-de-540x960")
+    rig.controller.stop()
+
+
+@pytest.mark.parametrize(
+    ("size", "large_print"),
+    [(PORTRAIT, False), (LANDSCAPE, False), ((540, 960), False), (PORTRAIT, True)],
+    ids=["portrait", "landscape", "demo-window", "large-print"],
+)
+def test_no_language_button_moves_while_the_heading_cycles(size, large_print):
+    """Issue 14: the heading changed between one and two lines and every button jumped ~45 px under the finger."""
+    load_layout()
+    rig = make_rig()
+    root = KioskRoot(rig.controller)
+    rig.controller.on_view = lambda view: (rig.views.append(view), root.show(view))
+    with staged(root, size):
+        rig.controller.start()
+        rig.settle()
+        if large_print:
+            rig.controller.toggle_large_print()
+        frames(5)
+        places: dict[str, set[tuple]] = {}
+        for _ in range(len(rig.controller.settings.languages) + 1):  # once round, and into the next round
+            frames(3)
+            for button in root.walk(restrict=True):
+                if isinstance(button, LanguageButton | KioskButton) and button.choice_id:
+                    places.setdefault(button.choice_id, set()).add((*button.to_window(*button.pos), *button.size))
+            rig.scheduler.advance(3.0)
+        shown = {view.greeting_language for view in rig.views if view.screen == Screen.START}
+        assert shown == set(rig.controller.settings.languages)  # the heading went through every language
+        assert len(places) == 8  # seven languages and large print
+        moved = {choice: spots for choice, spots in places.items() if len(spots) > 1}
+        assert not moved, f"moved while the heading cycled: {moved}"
     rig.controller.stop()

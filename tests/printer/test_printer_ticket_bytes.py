@@ -153,3 +153,21 @@ def test_every_character_of_an_arabic_or_farsi_ticket_is_in_the_font_that_raster
                 cmap = TTFont(font_file(block.text, bold=bold)).getBestCmap()
                 missing = [char for char in shape(block.text) if ord(char) not in cmap]
                 assert not missing, (block.text, missing)
+
+
+def test_the_larger_number_changes_the_number_and_nothing_else() -> None:
+    ticket = sample_ticket("uk")
+    usual = ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="uk")
+    large = ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="uk", large_number=True)
+    changed = [(a, b) for a, b in zip(usual, large, strict=True) if a != b]
+    assert [(a.text, a.style.name, b.style.name) for a, b in changed] == [("N017", "number", "number_large")]
+    data = ticket_bytes(large, PrinterProfile.named("TM-T20III"))
+    assert b"\x1d!\x77N017" in data  # GS ! n: eight times as wide and as tall, the printer's largest
+    assert b"\x1d!\x55N017" in ticket_bytes(usual, PrinterProfile.named("TM-T20III"))  # six times, as before
+
+
+def test_a_long_number_in_the_larger_size_stays_on_one_line() -> None:
+    ticket = sample_ticket("de").model_copy(update={"number": "UA107"})
+    layout = ticket_layout(ticket, office_name=SAMPLE_OFFICE, language="de", large_number=True)
+    data = ticket_bytes(layout, PrinterProfile.named("POS-5890"))  # 58 mm paper: 32 characters a line
+    assert b"\x1d!\x57UA107\n" in data  # six times as wide (not eight), never "UA10" and "7" on two lines
