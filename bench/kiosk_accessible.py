@@ -120,7 +120,7 @@ def main() -> int:
 
     print()
     print("language  key -> ticket printed  key -> all said  prompts (key: sentences, seconds of speech, longest)")
-    longest_sentence = 0.0
+    longest_sentence, longest_where = 0.0, ""
     for language, to_ticket, to_end, prompts in results:
         described = []
         for key, count, seconds, longest in prompts:
@@ -129,7 +129,8 @@ def main() -> int:
                 described.append((key, n + 1, c + count, s + seconds, max(m, longest)))
             else:
                 described.append((key, 1, count, seconds, longest))
-            longest_sentence = max(longest_sentence, longest)
+            if longest > longest_sentence:
+                longest_sentence, longest_where = longest, f"{language}, after {key}"
         text = ", ".join(
             f"{key}{'x' + str(n) if n > 1 else ''}: {count} / {seconds:.1f} s / {longest:.1f} s"
             for key, n, count, seconds, longest in described
@@ -138,7 +139,7 @@ def main() -> int:
         print(f"{language:8s}  {to_ticket:8.1f} s ({met:6s})  {to_end:10.1f} s   {text}")
     verdict = "met" if longest_sentence <= TARGET_SENTENCE_SECONDS else "MISSED"
     target = f"target <= {TARGET_SENTENCE_SECONDS:.0f} s: {verdict}"
-    print(f"longest sentence of any prompt: {longest_sentence:.1f} s ({target}): [{longest[1]}] {longest[2]}")
+    print(f"longest sentence of any prompt: {longest_sentence:.1f} s ({target}), {longest_where}")
     return 0
 
 
