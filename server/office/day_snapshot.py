@@ -154,6 +154,7 @@ class WaitInputs:
                 None
                 if row.status in (TicketStatus.CALLED, TicketStatus.SERVING)
                 else from_db(row.finished_at or row.called_at),
+                row.status == TicketStatus.NO_SHOW,
             )
             for row in connection.execute(
                 select(
@@ -187,7 +188,12 @@ class WaitInputs:
         per_day: dict[date, list[CounterCall]] = {}
         for row in connection.execute(
             select(
-                tickets.c.day, tickets.c.service_id, tickets.c.counter_id, tickets.c.called_at, tickets.c.finished_at
+                tickets.c.day,
+                tickets.c.service_id,
+                tickets.c.counter_id,
+                tickets.c.status,
+                tickets.c.called_at,
+                tickets.c.finished_at,
             ).where(
                 tickets.c.site_id == self._site.id,
                 tickets.c.day >= today - timedelta(days=HISTORY_DAYS),
@@ -198,7 +204,13 @@ class WaitInputs:
             )
         ):
             per_day.setdefault(row.day, []).append(
-                CounterCall(row.service_id, row.counter_id, from_db(row.called_at), from_db(row.finished_at))
+                CounterCall(
+                    row.service_id,
+                    row.counter_id,
+                    from_db(row.called_at),
+                    from_db(row.finished_at),
+                    row.status == TicketStatus.NO_SHOW,
+                )
             )
         history = remembered({day: call_minutes(calls) for day, calls in per_day.items()}, today)
         self._history = (today, history)

@@ -26,7 +26,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from server.rules.pace import DayCalls, History, Pace, learn_pace, residual_minutes
+from server.rules.pace import DayCalls, History, Pace, learn_pace
 
 # The range covers the middle 84 % of the likely waits (1.4 standard deviations each side).
 RANGE_Z = 1.4
@@ -199,7 +199,7 @@ class WaitModel:
             pace = learn_pace(
                 self._configured.get(service, 10.0),
                 self._history.get(service),
-                self.today.taken.get(service, ()),
+                self.today.taken.get(service),
                 elapsed,
             )
             self._paces[service] = pace
@@ -250,8 +250,7 @@ class WaitModel:
                 free_in = 0.0
             else:
                 service, called_at = busy
-                pace = self.pace(service)
-                free_in = residual_minutes(self._minutes_since(called_at), pace.minutes, pace.cv)
+                free_in = self.pace(service).residual(self._minutes_since(called_at))
             self._free[counter] = free_in
         return free_in
 

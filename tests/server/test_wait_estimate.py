@@ -12,6 +12,7 @@ from server.rules.pace import (
     CounterCall,
     History,
     Pace,
+    Taken,
     call_minutes,
     day_calls,
     learn_pace,
@@ -96,46 +97,62 @@ def morning_calls(pace: float, counters: int, until: float, seed: int = 1) -> li
     for counter in range(1, counters + 1):
         moment = 0.0
         while moment < until:
-            length = 2.0 if rng.random() < 0.1 else rng.lognormvariate(math.log(visit_mean) - 0.18, 0.6)
+            no_show = rng.random() < 0.1
+            length = 2.0 if no_show else rng.lognormvariate(math.log(visit_mean) - 0.18, 0.6)
             ends = moment + length
+            finished = OPENING + minutes(ends) if ends <= until else None
             calls.append(
-                CounterCall(
-                    "n", str(counter), OPENING + minutes(moment), OPENING + minutes(ends) if ends <= until else None
-                )
+                CounterCall("n", str(counter), OPENING + minutes(moment), finished, no_show and bool(finished))
             )
             moment = ends
     return calls
 
 
 class TestLearningThePace:
-    def test_without_calls_the_configured_visit_length_is_the_pace(self):
-        assert learn_pace(15.0, None, [], []).minutes == pytest.approx(15.0)
+    def test_without_calls_the_configured_visit_length_is_the_visit(self):
+        pace = learn_pace(15.0, None, None, [])
+        # A call is a visit or, about one time in ten, a couple of minutes waiting for nobody.
+        visit = (pace.minutes - pace.no_show_share * pace.no_show_minutes) / (1 - pace.no_show_share)
+        assert visit == pytest.approx(15.0)
+        assert pace.minutes < 15.0
 
     def test_one_long_visit_does_not_swing_it(self):
-        assert 15 < learn_pace(15.0, None, [60.0], []).minutes < 25
+        assert 15 < learn_pace(15.0, None, Taken(visits=[60.0]), []).minutes < 25
 
     @pytest.mark.parametrize("configured", [12.0, 25.0])
     def test_a_wrong_configured_length_is_learned_within_the_morning(self, configured):
         calls = morning_calls(pace=18.0, counters=4, until=180)
         taken = call_minutes(calls)["n"]
-        true_pace = sum(taken) / len(taken)
+        finished = taken.visits + taken.no_shows
+        true_pace = sum(finished) / len(finished)
         elapsed = [180 - (c.called_at - OPENING).total_seconds() / 60 for c in calls if c.finished_at is None]
         learned = learn_pace(configured, None, taken, elapsed).minutes
         assert abs(learned - true_pace) < abs(configured - true_pace) / 3
 
     def test_visits_under_way_keep_the_early_morning_from_looking_fast(self):
         # Half an hour in: two short visits ended, four have been going on for 25 minutes.
-        with_under_way = learn_pace(20.0, None, [4.0, 6.0], [25.0] * 4).minutes
-        finished_only = learn_pace(20.0, None, [4.0, 6.0], []).minutes
+        with_under_way = learn_pace(20.0, None, Taken(visits=[4.0, 6.0]), [25.0] * 4).minutes
+        finished_only = learn_pace(20.0, None, Taken(visits=[4.0, 6.0]), []).minutes
         assert finished_only < 17 < with_under_way
 
+    def test_todays_no_shows_make_the_pace_quicker(self):
+        came = learn_pace(20.0, None, Taken(visits=[20.0] * 10), []).minutes
+        many_missed = learn_pace(20.0, None, Taken(visits=[20.0] * 10, no_shows=[2.0] * 10), []).minutes
+        assert many_missed < came - 3
+
     def test_a_long_history_outweighs_the_configuration_and_today_moves_it_slowly(self):
-        history = History(minutes=18.0, cv=0.8, calls=500)
-        assert learn_pace(30.0, history, [], []).minutes == pytest.approx(18.0)
-        assert 18 < learn_pace(30.0, history, [25.0] * 10, []).minutes < 21
+        history = History(visit=18.0, visit_cv=0.7, visits=500, no_show_share=0.0, no_show_minutes=2.0, calls=500)
+        assert learn_pace(30.0, history, None, []).minutes == pytest.approx(18.0)
+        assert 18 < learn_pace(30.0, history, Taken(visits=[25.0] * 10), []).minutes < 21
 
     def test_more_calls_make_the_pace_more_certain(self):
-        assert learn_pace(18.0, None, [18.0] * 50, []).doubt < learn_pace(18.0, None, [18.0] * 5, []).doubt
+        many, few = Taken(visits=[18.0] * 50), Taken(visits=[18.0] * 5)
+        assert learn_pace(18.0, None, many, []).doubt < learn_pace(18.0, None, few, []).doubt
+
+    def test_a_call_under_way_for_long_is_a_visit_not_a_no_show(self):
+        pace = learn_pace(20.0, None, None, [])
+        # Just called: it may yet be a no-show, which ends soon; ten minutes in, it is a visit.
+        assert pace.residual(0.5) < pace.residual(10.0) + 10.0
 
 
 class TestWhatACallTook:
@@ -144,14 +161,22 @@ class TestWhatACallTook:
             CounterCall("n", "1", OPENING, OPENING + minutes(10)),
             CounterCall("n", "1", OPENING + minutes(11), OPENING + minutes(30)),
         ]
-        assert call_minutes(calls)["n"] == [pytest.approx(11.0), pytest.approx(19.0)]
+        assert call_minutes(calls)["n"].visits == [pytest.approx(11.0), pytest.approx(19.0)]
 
     def test_a_break_between_calls_is_not_part_of_the_pace(self):
         calls = [
             CounterCall("n", "1", OPENING, OPENING + minutes(10)),
             CounterCall("n", "1", OPENING + minutes(70), OPENING + minutes(80)),
         ]
-        assert call_minutes(calls)["n"] == [pytest.approx(10.0), pytest.approx(10.0)]
+        assert call_minutes(calls)["n"].visits == [pytest.approx(10.0), pytest.approx(10.0)]
+
+    def test_no_shows_are_counted_apart_from_visits(self):
+        calls = [
+            CounterCall("n", "1", OPENING, OPENING + minutes(2), no_show=True),
+            CounterCall("n", "1", OPENING + minutes(2), OPENING + minutes(20)),
+        ]
+        taken = call_minutes(calls)["n"]
+        assert taken.no_shows == [pytest.approx(2.0)] and taken.visits == [pytest.approx(18.0)]
 
     def test_a_visit_under_way_has_no_length_yet_but_marks_its_counter_busy(self):
         today = day_calls([CounterCall("n", "2", OPENING, None)])
@@ -159,8 +184,8 @@ class TestWhatACallTook:
 
 
 class TestRemembering:
-    def taken(self, pace: float, count: int) -> dict[str, list[float]]:
-        return {"n": [pace] * (count - 1) + [pace * 1.5]}
+    def taken(self, pace: float, count: int) -> dict[str, Taken]:
+        return {"n": Taken(visits=[pace] * (count - 1) + [pace * 1.5])}
 
     def test_the_same_weekday_is_preferred_when_it_holds_enough_calls(self):
         today = date(2026, 3, 16)  # a Monday
@@ -169,12 +194,18 @@ class TestRemembering:
             date(2026, 3, 10): self.taken(10.0, 200),  # Tuesday
             date(2026, 3, 13): self.taken(10.0, 200),  # Friday
         }
-        assert remembered(days, today)["n"].minutes == pytest.approx(30.0, rel=0.01)
+        assert remembered(days, today)["n"].visit == pytest.approx(30.0, rel=0.01)
 
     def test_otherwise_every_recent_day_counts(self):
         today = date(2026, 3, 16)
         days = {date(2026, 3, 9): self.taken(30.0, 20), date(2026, 3, 10): self.taken(10.0, 20)}
-        assert 15 < remembered(days, today)["n"].minutes < 25
+        assert 15 < remembered(days, today)["n"].visit < 25
+
+    def test_earlier_days_no_shows_are_remembered_as_a_share(self):
+        today = date(2026, 3, 16)
+        days = {date(2026, 3, 9): {"n": Taken(visits=[20.0] * 80, no_shows=[3.0] * 20)}}
+        history = remembered(days, today)["n"]
+        assert history.no_show_share == pytest.approx(0.2) and history.no_show_minutes == pytest.approx(3.0)
 
     def test_today_and_long_ago_are_not_history(self):
         today = date(2026, 3, 16)
