@@ -80,6 +80,9 @@ class Service(ConfigModel):
     priority: Annotated[float, Field(gt=0, le=100)] = 1.0
     hours: dict[str, list[Interval]] = Field(default_factory=dict)
     later_slots: LaterSlots | None = None
+    #: The service level's target: a visitor should be called within this many minutes of drawing the
+    #: ticket. The console's results show the share of calls made in time; without it, no share.
+    service_level_minutes: Annotated[int, Field(ge=1, le=480)] | None = None
 
     @field_validator("hours", mode="before")
     @classmethod

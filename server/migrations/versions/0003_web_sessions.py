@@ -1,4 +1,4 @@
-"""web sessions: signed-in browsers of the office console (and of the partner page)
+"""web sessions: signed-in browsers of the office console (and of the partner page); the steering log's index
 
 Revision ID: 0003
 Revises: 0002
@@ -31,9 +31,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.create_index("ix_web_sessions_last_seen", ["last_seen_at"], unique=False)
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index("ix_events_site_name", ["site_id", "name", "id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index("ix_events_site_name")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_web_sessions_last_seen")
     op.drop_table("web_sessions")
