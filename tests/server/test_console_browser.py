@@ -15,6 +15,7 @@ import requests
 
 from tests.server.conftest import BERLIN
 from tests.server.test_api import act, call, issue
+from tests.server.test_phone_page import _readable
 from tests.web_browser import chromium, console_errors, screenshot, wait_until
 
 DESKTOP = (1280, 900)
@@ -211,4 +212,11 @@ def test_the_steering_page_of_an_admin(live_server, artifacts_dir, language):
         # Keyboard: the first Tab reaches the skip link, which leads to the content.
         browser.find_element("tag name", "body").send_keys("\ue004")
         assert browser.switch_to.active_element.get_attribute("class") == "skip"
+        # Every text as drawn, on the colour behind it: WCAG AA (and nothing wider than the window).
+        _readable(browser, f"steering ({language})")
+        browser.get(f"{live_server.url}/console/results")
+        _readable(browser, f"results ({language})")
+        browser.get(f"{live_server.url}/console")
+        _readable(browser, f"today ({language})")
+        browser.get(f"{live_server.url}/console/steering")
         screenshot(browser, artifacts_dir / "screenshots" / f"console-steering-admin-{language}.png")
