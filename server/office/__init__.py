@@ -14,6 +14,8 @@
     check_in  a later slot's holder checks in and gets a ticket       check_in.py
     slot_admin  list and cancel slots, close coming dates             slot_admin.py
     demand    who was turned away, and later slots booked             demand.py
+    results   the figures of any range of days (the console)          results.py (+ rules/result_figures)
+    steering_log  who steered what, when (the console)                steering_log.py
 
 They share one SiteQueue (site_queue.py): configuration, clock, transactions (transactions.py),
 the day's figures (day_snapshot.py) and the JSON projections (views.py).
@@ -33,11 +35,13 @@ from server.office.event_log import EventLog
 from server.office.issuing import IssueRequest, Issuing
 from server.office.reading import Reading
 from server.office.reports import Reports
+from server.office.results import Results
 from server.office.settings import OfficeSettings
 from server.office.site_queue import SiteQueue
 from server.office.slot_admin import SlotAdmin
 from server.office.slot_booking import SlotBooking
 from server.office.staff_actions import StaffActions
+from server.office.steering_log import SteeringLog
 from server.storage.engine import Engines
 
 __all__ = ["IssueRequest", "Office"]
@@ -61,6 +65,8 @@ class Office:
         self.devices = Devices(self.queue)
         self.settings = OfficeSettings(self.queue)
         self.reports = Reports(self.queue, self.demand)
+        self.results = Results(self.queue, self.demand)
+        self.steering_log = SteeringLog(self.queue)
 
     def notify_on_commit(self, callback: Callable[[], None]) -> None:
         """Call `callback` after every commit of this site (the event hub: new events may be in the log)."""
