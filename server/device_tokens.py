@@ -16,6 +16,8 @@ class Role(StrEnum):
     DISPLAY = "display"
     STAFF = "staff"
     ADMIN = "admin"
+    #: A counselling partner's organisation: books and manages its own later slots, nothing else.
+    PARTNER = "partner"
 
 
 def new_device_token() -> str:

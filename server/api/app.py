@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from server.api import calendar, events, later_slots, metrics, phone, routes, ticket_stream
+from server.api import calendar, events, later_slots, metrics, partner, phone, routes, ticket_stream
 from server.api.auth import Authenticator, find_device_with
 from server.api.body_limit import BodyLimit
 from server.api.errors import install_error_handlers
@@ -34,6 +34,7 @@ log = logging.getLogger("wartemarke.server")
 ROUTERS = [
     routes.router,
     later_slots.router,
+    partner.router,
     events.router,
     phone.router,
     ticket_stream.router,

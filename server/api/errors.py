@@ -26,15 +26,18 @@ from server.rules.errors import (
     InvalidTransition,
     NoLaterSlots,
     NotFound,
+    NotPartnersService,
+    PartnerAllotmentExhausted,
     QueueError,
     QuotaExhausted,
     RateLimited,
     ServiceClosed,
     SlotCancelled,
+    SlotNotBooked,
     TicketsStillAvailable,
     TooEarly,
 )
-from wartemarke.api_objects import Error, Moment, TicketStatusName, TimeWindow
+from wartemarke.api_objects import Error, Moment, SlotStatusName, TicketStatusName, TimeWindow
 
 log = logging.getLogger("wartemarke.server")
 
@@ -56,6 +59,9 @@ STATUS_AND_CODE: dict[type[QueueError], tuple[int, str]] = {
     NoLaterSlots: (409, "no_later_slots"),
     TooEarly: (409, "too_early"),
     SlotCancelled: (409, "slot_cancelled"),
+    NotPartnersService: (403, "forbidden"),
+    PartnerAllotmentExhausted: (409, "partner_allotment_exhausted"),
+    SlotNotBooked: (409, "slot_not_booked"),
 }
 
 
@@ -115,6 +121,19 @@ class SlotCancelledError(Error):
     error: Literal["slot_cancelled"]
 
 
+class PartnerAllotmentExhaustedError(Error):
+    error: Literal["partner_allotment_exhausted"]
+    #: The day asked for, on which the partner holds all the slots the office allows it.
+    day: date
+    slots_per_day: int
+
+
+class SlotNotBookedError(Error):
+    error: Literal["slot_not_booked"]
+    #: What the slot is instead: only a booked slot can be cancelled.
+    status: SlotStatusName
+
+
 class RateLimitedError(Error):
     error: Literal["rate_limited"]
     #: Seconds to wait, as in the Retry-After header.
@@ -147,6 +166,12 @@ CHECK_IN_CONFLICT = (
     TooEarlyError | SlotCancelledError,
     "too_early: check-in opens later (check_in_from); slot_cancelled: the office cancelled the slot",
 )
+PARTNER_BOOKING_CONFLICT = (
+    PartnerAllotmentExhaustedError | NoLaterSlotsError,
+    "partner_allotment_exhausted: the partner holds all the slots it may hold that day; no_later_slots: the day "
+    "(or the window chosen) is fully booked",
+)
+PARTNER_CANCEL_CONFLICT = (SlotNotBookedError, "slot_not_booked: the slot is checked in, missed or cancelled already")
 #: Issuing a ticket or booking a later slot may also meet an Idempotency-Key sent before with another body.
 KEYED_UNPROCESSABLE = (
     Error,
@@ -214,6 +239,10 @@ def answer_of(exc: QueueError) -> tuple[int, dict[str, Any], dict[str, str]]:
             "window": {"start": _iso(exc.window_start), "end": _iso(exc.window_end)},
             "check_in_from": _iso(exc.check_in_from),
         }
+    elif isinstance(exc, PartnerAllotmentExhausted):
+        body |= {"day": exc.day.isoformat(), "slots_per_day": exc.slots_per_day}
+    elif isinstance(exc, SlotNotBooked):
+        body["status"] = exc.status
     elif isinstance(exc, RateLimited):
         body["retry_after"] = exc.retry_after
         headers["Retry-After"] = str(exc.retry_after)

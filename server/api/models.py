@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from wartemarke.api_objects import DeviceStatusName
 
@@ -47,3 +48,16 @@ class LaterSlotRequest(Strict):
 class CheckInRequest(Strict):
     #: The text the scanner read from the slot's paper: the full URL or the bare token.
     code: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class PartnerSlotRequest(Strict):
+    """A counselling partner books a later slot: a concern, a day, the visitor's language, and if the
+    counsellor wants one, a window. Nothing about the visitor."""
+
+    service: ServiceId
+    #: The language of the slot's paper and status page: the visitor's.
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$", examples=["uk"])]
+    #: One of the service's bookable days (GET /api/v1/partner/availability).
+    day: date
+    #: The start of a window of that day; left out: the day's earliest window with room.
+    window_start: AwareDatetime | None = None
