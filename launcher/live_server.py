@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "config" / "demo-site.toml"
-ROLES = ("kiosk", "display", "staff", "admin", "partner")
+ROLES = ("kiosk", "display", "staff", "admin", "manager", "partner")
 
 
 def free_port() -> int:

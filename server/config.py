@@ -80,6 +80,9 @@ class Service(ConfigModel):
     priority: Annotated[float, Field(gt=0, le=100)] = 1.0
     hours: dict[str, list[Interval]] = Field(default_factory=dict)
     later_slots: LaterSlots | None = None
+    #: The service level's target: a visitor should be called within this many minutes of drawing the
+    #: ticket. The console's results show the share of calls made in time; without it, no share.
+    service_level_minutes: Annotated[int, Field(ge=1, le=480)] | None = None
 
     @field_validator("hours", mode="before")
     @classmethod
@@ -156,6 +159,15 @@ class Limits(ConfigModel):
     kiosk_tickets_per_minute: Annotated[int, Field(ge=1, le=100000)] = 10
 
 
+class WebSessions(ConfigModel):
+    """How long a browser signed in to the office's web pages (console, partner page) stays signed in."""
+
+    #: Signed out after this long without a page being opened (a PC left on at the end of the day).
+    idle_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 480
+    #: Signed out this long after signing in, however busy (a stolen cookie does not last).
+    longest_hours: Annotated[int, Field(ge=1, le=31 * 24)] = 12
+
+
 class SiteInfo(ConfigModel):
     id: Identifier
     name: Annotated[str, Field(min_length=1, max_length=120)]
@@ -204,6 +216,7 @@ class SiteInfo(ConfigModel):
 class SiteConfig(ConfigModel):
     site: SiteInfo
     limits: Limits = Limits()
+    web_sessions: WebSessions = WebSessions()
     services: Annotated[list[Service], Field(min_length=1)]
     counters: list[Counter] = Field(default_factory=list)
     partners: list[Partner] = Field(default_factory=list)

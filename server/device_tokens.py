@@ -16,6 +16,8 @@ class Role(StrEnum):
     DISPLAY = "display"
     STAFF = "staff"
     ADMIN = "admin"
+    #: Office managers: sign in to the console and see everything, steer nothing.
+    MANAGER = "manager"
     #: A counselling partner's organisation: books and manages its own later slots, nothing else.
     PARTNER = "partner"
 

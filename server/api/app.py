@@ -28,6 +28,9 @@ from server.storage.engine import Engines, create_engines
 from server.storage.migrate import upgrade
 from server.storage.write_probe import WriteProbe
 from server.ticket_feed import TicketFeed
+from server.web.console.pages import router as console_router
+from server.web.refusals import install_web_refusals
+from server.web.sessions import SessionStore
 from wartemarke import ASSETS
 
 log = logging.getLogger("wartemarke.server")
@@ -129,6 +132,8 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.hubs = hubs
     app.state.feeds = feeds
     app.state.authenticator = Authenticator(find_device_with(engines.read))
+    site_configs = {config.site.id: config for config in configs}
+    app.state.web_sessions = SessionStore(engines, clock, lambda site_id: site_configs[site_id].web_sessions)
     app.state.metrics = metrics.Metrics(lambda: offices)
 
     def office_of_code(token: str) -> Office:
@@ -146,8 +151,11 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
     app.state.verify_code = lambda token: verify_token(key, list(offices), token)
     app.state.status_of = lambda token: status_and_office(token)[0]
     install_error_handlers(app)
+    install_web_refusals(app)
     for router in ROUTERS:
         app.include_router(router)
+    # The office's own pages (HTML behind a sign-in, not the JSON API: not in /openapi.json).
+    app.include_router(console_router)
     # The pages' own fonts (only downloaded where the phone lacks them) and script and style sheet.
     app.mount("/static/fonts", StaticAssets(directory=ASSETS / "fonts"), name="fonts")
     app.mount("/static", StaticAssets(directory=STATIC), name="static")

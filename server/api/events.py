@@ -30,7 +30,7 @@ def board(request: Request, device: Subscriber) -> dict[str, Any]:
     return office_of(request, device).reading.board()
 
 
-async def _sse(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
+async def sse_stream(hub: EventHub, after_id: int | None) -> AsyncIterator[bytes]:
     # Tell clients how soon to come back, and show we are alive at once. A client that came without
     # a position gets the current one (an id with no data), so that if the connection drops before
     # the first event, it resumes from here and still misses nothing.
@@ -65,7 +65,7 @@ async def events(
     hub: EventHub = request.app.state.hubs[device.site_id]
     start = last_event_id if last_event_id is not None else after
     return StreamingResponse(
-        _sse(hub, start),
+        sse_stream(hub, start),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

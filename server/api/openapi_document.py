@@ -2,8 +2,8 @@
 FastAPI cannot see.
 
 - **Tokens and roles.** Each role is a bearer scheme of its own (`kiosk`, `display`, `staff`,
-  `admin`, `partner`), and each route lists the roles whose tokens it takes as alternatives, so a reader (or a
-  client generator, or schemathesis) knows which token a route needs. The roles come from the
+  `admin`, `manager`, `partner`), and each route lists the roles whose tokens it takes as alternatives,
+  so a reader (or a client generator, or schemathesis) knows which token a route needs. The roles come from the
   routes' own `requires(...)` dependencies (or `admits(...)` on the issue path), never from a list
   kept beside them.
 - **The languages offered.** A ticket's `language` must be one the sites offer: the document lists
@@ -31,6 +31,8 @@ ROLE_DOCS = {
     "display": "a waiting-room display's token: reads the board, services and events",
     "staff": "a counter app's token: calls and serves tickets, scans codes, opens and closes counters",
     "admin": "an administrator's token: everything the office does, including /metrics",
+    "manager": "an office manager's token: signs in to the console (/console) to see the day and the results; "
+    "reads what any token reads, steers nothing",
     "partner": "a counselling partner's token: books, lists and cancels that partner's own later slots, nothing else",
 }
 

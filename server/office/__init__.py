@@ -14,6 +14,8 @@
     check_in  a later slot's holder checks in and gets a ticket       check_in.py
     slot_admin  list and cancel slots, close coming dates             slot_admin.py
     demand    who was turned away, and later slots booked             demand.py
+    results   the figures of any range of days (the console)          results.py (+ rules/result_figures)
+    steering_log  who steered what, when (the console)                steering_log.py
     partner_booking  a counselling partner books a slot for a visitor  partner_booking.py (+ partner_allotment)
     partner_slots    what a partner sees: itself, room, its own slots  partner_slots.py
     partner_results  partners' slots kept, missed, cancelled; booked   partner_results.py
@@ -39,11 +41,13 @@ from server.office.partner_results import PartnerResults
 from server.office.partner_slots import PartnerSlots
 from server.office.reading import Reading
 from server.office.reports import Reports
+from server.office.results import Results
 from server.office.settings import OfficeSettings
 from server.office.site_queue import SiteQueue
 from server.office.slot_admin import SlotAdmin
 from server.office.slot_booking import SlotBooking
 from server.office.staff_actions import StaffActions
+from server.office.steering_log import SteeringLog
 from server.storage.engine import Engines
 
 __all__ = ["IssueRequest", "Office"]
@@ -70,6 +74,8 @@ class Office:
         self.devices = Devices(self.queue)
         self.settings = OfficeSettings(self.queue)
         self.reports = Reports(self.queue, self.demand, self.partner_results)
+        self.results = Results(self.queue, self.demand)
+        self.steering_log = SteeringLog(self.queue)
 
     def notify_on_commit(self, callback: Callable[[], None]) -> None:
         """Call `callback` after every commit of this site (the event hub: new events may be in the log)."""

@@ -101,6 +101,26 @@ class Demand:
         """Per service id: turned away by reason, and later slots booked, on `day`."""
         return self._read(service_days.c.day == day)
 
+    def between(self, first: date, last: date) -> dict[str, dict[str, int]]:
+        """Per service id: the counts of the service days `first` to `last`, added up."""
+        return self._read(service_days.c.day.between(first, last))
+
+    def per_day(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        """Per service day from `first` to `last` that has counts: every service's counts added up."""
+        queue = self._queue
+        names = [reason.value for reason in TurnedAway] + ["later_slots_booked"]
+        columns = [func.coalesce(func.sum(r.column), 0) for r in TurnedAway]
+        columns.append(func.coalesce(func.sum(service_days.c.later_slots_booked), 0))
+        query = (
+            select(service_days.c.day, *columns)
+            .where(service_days.c.site_id == queue.site.id, service_days.c.day.between(first, last))
+            .group_by(service_days.c.day)
+        )
+        with queue.transactions.reading() as connection:
+            return {
+                row[0]: dict(zip(names, (int(v) for v in row[1:]), strict=True)) for row in connection.execute(query)
+            }
+
     def totals(self) -> dict[str, dict[str, int]]:
         """Per service id: every day's counts added up (Prometheus counters)."""
         return self._read(None)

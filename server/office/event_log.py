@@ -26,6 +26,7 @@ EventName = Literal[
     "slot.booked",
     "slot.checked_in",
     "slot.updated",
+    "office.steered",
 ]
 
 # Built once: SQLAlchemy then finds their compiled form by identity (the issue path appends every batch).

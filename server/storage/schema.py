@@ -101,6 +101,8 @@ events = Table(
     Column("data", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index("ix_events_site_id", "site_id", "id"),
+    # The console's steering log reads one kind of event among a year of tickets' (office.steered).
+    Index("ix_events_site_name", "site_id", "name", "id"),
     sqlite_autoincrement=True,
 )
 
@@ -219,4 +221,23 @@ closed_dates = Table(
     Column("site_id", String(32), ForeignKey("sites.id"), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("closed_at", DateTime, nullable=False),
+)
+
+
+# Signed-in browsers of the office's web pages (server/web/sessions.py). The cookie carries a random
+# secret; only its hash is kept, like a token's. A session ends when it is signed out, idle too long,
+# too old, or when the token it was opened with is revoked.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("secret_hash", String(64), primary_key=True),
+    Column("site_id", String(32), ForeignKey("sites.id"), nullable=False),
+    Column("device_token_id", String(36), ForeignKey("device_tokens.id"), nullable=False),
+    # Which web area it was opened for ("console", "partner"): a console session opens no other area.
+    Column("area", String(16), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Index("ix_web_sessions_last_seen", "last_seen_at"),
 )
