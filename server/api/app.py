@@ -29,6 +29,7 @@ from server.storage.migrate import upgrade
 from server.storage.write_probe import WriteProbe
 from server.ticket_feed import TicketFeed
 from server.web.console.pages import router as console_router
+from server.web.partner.pages import install_partner_page
 from server.web.refusals import install_web_refusals
 from server.web.sessions import SessionStore
 from wartemarke import ASSETS
@@ -156,6 +157,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         app.include_router(router)
     # The office's own pages (HTML behind a sign-in, not the JSON API: not in /openapi.json).
     app.include_router(console_router)
+    install_partner_page(app)
     # The pages' own fonts (only downloaded where the phone lacks them) and script and style sheet.
     app.mount("/static/fonts", StaticAssets(directory=ASSETS / "fonts"), name="fonts")
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
