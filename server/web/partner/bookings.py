@@ -59,12 +59,17 @@ def bookings(request: Request, session: Signed) -> HTMLResponse:
         language,
         **page_context(office, partner, session, "bookings"),
         title=translator(language)("Your bookings"),
-        coming=[s for s in slots if date.fromisoformat(s["day"]) >= today],
-        earlier=list(reversed([s for s in slots if date.fromisoformat(s["day"]) < today])),
+        coming=[s for s in slots if _coming(s, today)],
+        earlier=list(reversed([s for s in slots if not _coming(s, today)])),
         past=past,
         kept_percent=None if share is None else round(100 * share),
         lookback_days=LOOKBACK_DAYS,
     )
+
+
+def _coming(slot: dict[str, Any], today: date) -> bool:
+    """Still to come: a later day, or today's and not yet kept, missed or cancelled."""
+    return date.fromisoformat(slot["day"]) > today or slot["status"] == "booked"
 
 
 def _own_slot(request: Request, session: WebSession, slot_id: str) -> tuple[Office, dict[str, Any]] | None:
