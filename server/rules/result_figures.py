@@ -26,30 +26,45 @@ WAIT_BIN_MINUTES = 10
 WAIT_BINS = 12
 
 
+#: Ticket statuses as the codes TicketTimes.status holds (their index here).
+STATUSES = ("waiting", "called", "serving", "done", "no_show", "cancelled")
+DONE, NO_SHOW = STATUSES.index("done"), STATUSES.index("no_show")
+
+
 @dataclass(frozen=True)
 class TicketTimes:
-    """One entry per ticket of the range; moments in UTC epoch seconds, NEVER where there is none."""
+    """One entry per ticket of the range, all numbers: services, counters and days as their index in
+    `services`, `counters` and `days` (-1: none or unknown), the status as its index in STATUSES,
+    moments in UTC epoch seconds (NEVER where there is none). Numbers, because a year of an office's
+    tickets is 300,000 of them and arrays of numbers are what numpy computes with at once."""
 
-    issued_service: np.ndarray  # str
-    service: np.ndarray  # str: where it is now (a transferred ticket ends where it was served)
-    status: np.ndarray  # str
-    counter: np.ndarray  # str, "" when never called
-    day: np.ndarray  # str, the service day as YYYY-MM-DD
+    services: tuple[str, ...]
+    counters: tuple[str, ...]
+    days: tuple[str, ...]
+    issued_service: np.ndarray  # the service it was drawn for
+    service: np.ndarray  # where it is now (a transferred ticket ends where it was served)
+    status: np.ndarray
+    counter: np.ndarray
+    day: np.ndarray
     from_slot: np.ndarray  # bool: a later slot's ticket, checked in
-    issued_at: np.ndarray  # int64
+    issued_at: np.ndarray
     called_at: np.ndarray
     started_at: np.ndarray
     finished_at: np.ndarray
 
     @staticmethod
-    def from_rows(rows: list[tuple[Any, ...]]) -> TicketTimes:
+    def from_rows(
+        rows: list[tuple[int, ...]], services: tuple[str, ...], counters: tuple[str, ...], days: tuple[str, ...]
+    ) -> TicketTimes:
         """From rows of (issued_service, service, status, counter, day, from_slot, issued, called, started,
-        finished)."""
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 10
-        text = [np.array(c, dtype=object).astype(str) if rows else np.array([], dtype=str) for c in columns[:5]]
-        flag = np.array(columns[5], dtype=bool)
-        moments = [np.array(c, dtype=np.int64) for c in columns[6:]]
-        return TicketTimes(*text, flag, *moments)  # type: ignore[arg-type]
+        finished), every one a number as described above."""
+        table = np.array(rows, dtype=np.int64).reshape(len(rows), 10)
+        columns = [table[:, n] for n in range(10)]
+        columns[5] = columns[5].astype(bool)
+        return TicketTimes(services, counters, days, *columns)
+
+    def service_code(self, service_id: str) -> int:
+        return self.services.index(service_id) if service_id in self.services else -2
 
     def __len__(self) -> int:
         return len(self.issued_at)
@@ -90,17 +105,18 @@ def per_service(
     times: TicketTimes, service_id: str, target_minutes: float | None, demand: dict[str, int]
 ) -> dict[str, Any]:
     """The range's figures of one service: tickets by where they were drawn, visits by where they ended."""
-    drawn = times.issued_service == service_id
-    here = times.service == service_id
+    code = times.service_code(service_id)
+    drawn = times.issued_service == code
+    here = times.service == code
     wait = waits(times, here)
-    done = here & (times.status == "done")
+    done = here & (times.status == DONE)
     return {
         "issued": int(np.sum(drawn & ~times.from_slot)),
         "from_slot": int(np.sum(drawn & times.from_slot)),
         "turned_away": sum(demand.get(k, 0) for k in TURNED_AWAY),
         "later_slots_booked": demand.get("later_slots_booked", 0),
         "served": int(np.sum(done)),
-        "no_show": int(np.sum(here & (times.status == "no_show"))),
+        "no_show": int(np.sum(here & (times.status == NO_SHOW))),
         "wait_median_min": _rounded(wait, 50),
         "wait_p90_min": _rounded(wait, 90),
         "service_level_pct": within(wait, target_minutes),
@@ -114,7 +130,7 @@ TURNED_AWAY = ("quota_exhausted", "service_closed", "rate_limited", "no_later_sl
 def per_hour(times: TicketTimes, zone: ZoneInfo) -> dict[str, list[int]]:
     """Per local hour of the day (0-23): tickets drawn, calls, and visits finished, over the whole range."""
     called = times.called_at != NEVER
-    done = (times.status == "done") & (times.finished_at != NEVER)
+    done = (times.status == DONE) & (times.finished_at != NEVER)
     return {
         "issued": np.bincount(local_hours(times.issued_at, zone), minlength=24).tolist(),
         "called": np.bincount(local_hours(times.called_at[called], zone), minlength=24).tolist(),
@@ -128,23 +144,16 @@ def wait_histogram(times: TicketTimes) -> list[int]:
     return np.bincount(bins, minlength=WAIT_BINS + 1).tolist()
 
 
-def day_index(times: TicketTimes, days: list[str]) -> np.ndarray:
-    """Each ticket's position in `days` (every service day of the range, in order)."""
-    return np.searchsorted(np.array(days, dtype=str), times.day)
-
-
-def service_level_per_day(
-    times: TicketTimes, days: list[str], targets: dict[str, float | None]
-) -> dict[str, list[float | None]]:
-    """Per service with a target: its service level on each day (None on a day without calls)."""
-    where = day_index(times, days)
+def service_level_per_day(times: TicketTimes, targets: dict[str, float | None]) -> dict[str, list[float | None]]:
+    """Per service with a target: its service level on each of `times.days` (None on a day without calls)."""
+    days, where = times.days, times.day
     called = (times.called_at != NEVER) & (times.issued_at != NEVER)
     wait = np.where(called, (times.called_at - times.issued_at) / 60.0, np.inf)
     levels: dict[str, list[float | None]] = {}
     for service_id, target in targets.items():
         if target is None:
             continue
-        mine = called & (times.service == service_id)
+        mine = called & (times.service == times.service_code(service_id))
         calls = np.bincount(where[mine], minlength=len(days))
         in_time = np.bincount(where[mine], weights=(wait[mine] <= target), minlength=len(days))
         levels[service_id] = [
@@ -153,12 +162,12 @@ def service_level_per_day(
     return levels
 
 
-def counter_utilisation(times: TicketTimes, days: list[str]) -> dict[str, dict[str, float]]:
+def counter_utilisation(times: TicketTimes) -> dict[str, dict[str, float]]:
     """Per counter: minutes with a visitor (call to finish) and its working minutes (first call to last
     finish, each day), and the share of the one in the other."""
     result: dict[str, dict[str, float]] = {}
-    finished = (times.finished_at != NEVER) & (times.called_at != NEVER) & (times.counter != "")
-    where = day_index(times, days)
+    finished = (times.finished_at != NEVER) & (times.called_at != NEVER) & (times.counter >= 0)
+    days, where = times.days, times.day
     for counter in np.unique(times.counter[finished]):
         mine = finished & (times.counter == counter)
         busy = float(np.sum(times.finished_at[mine] - times.called_at[mine])) / 60
@@ -169,5 +178,9 @@ def counter_utilisation(times: TicketTimes, days: list[str]) -> dict[str, dict[s
         worked = last >= first
         working = float(np.sum(last[worked] - first[worked])) / 60
         share = round(100 * busy / working, 1) if working > 0 else 0.0
-        result[str(counter)] = {"busy_min": round(busy, 1), "working_min": round(working, 1), "share_pct": share}
+        result[times.counters[counter]] = {
+            "busy_min": round(busy, 1),
+            "working_min": round(working, 1),
+            "share_pct": share,
+        }
     return result

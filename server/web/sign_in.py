@@ -9,7 +9,7 @@ sign in to it. Its pages take one of two dependencies:
 
 `sign_in_router(area)` serves `<area>/sign-in` (GET the form, POST a token) and `<area>/sign-out`.
 The session cookie is HttpOnly, SameSite=Strict, scoped to the area's path, and Secure when the
-request came over HTTPS (directly, or through a proxy uvicorn trusts: `--forwarded-allow-ips`). The
+request came over HTTPS (directly, or through a proxy uvicorn trusts: `FORWARDED_ALLOW_IPS`). The
 sign-in form itself carries a one-time value that must match a cookie set with it (a double-submit
 check), so no other site can sign a browser in under a token of its own.
 """

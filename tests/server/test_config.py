@@ -38,6 +38,10 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ("days_ahead = 5 ", "days_ahead = 5\nper_week = 9 ", "services[0].later_slots.per_week: unknown key"),
         ("window_minutes = 30 ", "window_minutes = 300 ", "later_slots.window_minutes: no opening interval"),
         ('"2026-12-25", "2026-12-26"', '"2026-12-25", "26.12.2026"', "site.closed_dates: '26.12.2026' is not a date"),
+        ("service_level_minutes = 30", "service_level_minutes = 0", "services[0].service_level_minutes"),
+        ("service_level_minutes = 30", 'service_level_minutes = "30"', "services[0].service_level_minutes"),
+        ("idle_minutes = 480", "idle_minutes = 1", "web_sessions.idle_minutes"),
+        ("longest_hours = 12", "longest_hour = 12", "web_sessions.longest_hour: unknown key"),
         ("address = ", "adress = ", "site.adress: unknown key"),
         (
             'services = ["notfall"]\nslots_per_day = 4',

@@ -25,7 +25,7 @@ matplotlib.rcParams.update(
         "svg.fonttype": "none",
         "svg.hashsalt": "wartemarke",
         "font.family": ["DejaVu Sans", "sans-serif"],
-        "font.size": 9,
+        "font.size": 10,
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
@@ -38,6 +38,8 @@ from server.web.office_pages import N_  # noqa: E402
 
 #: Colours readable on white (each at least 4.5:1), told apart by more than hue: bars vs. lines, markers.
 INK = ("#0b4f8a", "#b3400c", "#0a5a2b", "#6b2d8a", "#5c4400", "#45505b")
+#: Longer ranges are drawn as areas and plain lines instead of a bar or marker per day.
+LONG_RANGE_DAYS = 62
 #: matplotlib is not made for several threads drawing at once; a plot takes tens of milliseconds.
 _drawing = threading.Lock()
 
@@ -78,12 +80,23 @@ def _arrivals_table(results: RangeResults, _names: dict[str, str]) -> Table:
 def _draw_arrivals(figure: Figure, table: Table, _: Translate) -> None:
     axes = figure.subplots()
     hours = [row[0] for row in table.rows]
-    axes.bar(hours, [row[1] for row in table.rows], color=INK[0], label=_("Tickets drawn"))
+    bars = axes.bar(hours, [row[1] for row in table.rows], color=INK[0], label=_("Tickets drawn"))
+    # Each bar names its hour and count in the SVG (id="issued-8-3"): a check can read the drawing.
+    for bar, row in zip(bars, table.rows, strict=True):
+        bar.set_gid(f"issued-{row[0]}-{row[1]}")
     axes.plot(hours, [row[2] for row in table.rows], color=INK[1], marker="o", markersize=3, label=_("Calls"))
     axes.set_xticks(range(0, 24, 2))
     axes.set_xlabel(_("Hour of the day"))
     axes.set_ylabel(_("Tickets"))
+    _from_zero(axes)
     axes.legend(frameon=False)
+
+
+def _from_zero(axes: Any) -> None:
+    """Counts start at zero, and an empty plot shows 0 to 1, not -0.04 to 0.04."""
+    low, high = axes.get_ylim()
+    axes.set_ylim(0, max(high, 1))
+    axes.yaxis.get_major_locator().set_params(integer=True)
 
 
 def _waits_table(results: RangeResults, _names: dict[str, str]) -> Table:
@@ -102,6 +115,7 @@ def _draw_waits(figure: Figure, table: Table, _: Translate) -> None:
     axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
     axes.set_xlabel(_("Minutes of waiting"))
     axes.set_ylabel(_("Calls"))
+    _from_zero(axes)
 
 
 def _service_level_table(results: RangeResults, names: dict[str, str]) -> Table:
@@ -111,20 +125,31 @@ def _service_level_table(results: RangeResults, names: dict[str, str]) -> Table:
 
 
 def _draw_days(figure: Figure, table: Table, ylabel: str, stacked: bool) -> Any:
+    """One bar group or point per service day, the days as labels (about ten of them, whatever the range)."""
     axes = figure.subplots()
-    days = [date.fromisoformat(r[0]) for r in table.rows]
-    bottom = [0.0] * len(days)
+    positions = list(range(len(table.rows)))
+    # A bar or a marker per day reads well for a month; for a year they would be a thousand shapes
+    # that nobody tells apart (and a slow, heavy SVG): areas and plain lines then.
+    many = len(positions) > LONG_RANGE_DAYS
+    bottom = [0.0] * len(positions)
     for index, column in enumerate(table.columns[1:], start=1):
         values = [r[index] for r in table.rows]
         colour = INK[(index - 1) % len(INK)]
         if stacked:
-            axes.bar(days, values, bottom=bottom, color=colour, label=column, width=0.8)
-            bottom = [b + (v or 0) for b, v in zip(bottom, values, strict=True)]
+            top = [b + (v or 0) for b, v in zip(bottom, values, strict=True)]
+            if many:
+                axes.fill_between(positions, bottom, top, color=colour, label=column, linewidth=0)
+            else:
+                axes.bar(positions, values, bottom=bottom, color=colour, label=column, width=0.8)
+            bottom = top
         else:
             shown = [float("nan") if v is None else v for v in values]
-            axes.plot(days, shown, color=colour, marker="o", markersize=3, label=column)
+            axes.plot(positions, shown, color=colour, marker=None if many else "o", markersize=3, label=column)
+    step = max(1, len(positions) // 10)
+    labels = [date.fromisoformat(r[0]).strftime("%d.%m.") for r in table.rows]
+    axes.set_xticks(positions[::step], labels[::step], rotation=45, ha="right")
+    axes.set_xlim(-0.6, len(positions) - 0.4)
     axes.set_ylabel(ylabel)
-    figure.autofmt_xdate()
     if len(table.columns) > 1:
         axes.legend(frameon=False, fontsize=8)
     return axes
@@ -153,7 +178,7 @@ def _turned_away_table(results: RangeResults, _names: dict[str, str]) -> Table:
 
 def _draw_turned_away(figure: Figure, table: Table, _: Translate) -> None:
     shown = Table(["day", *(_(TURNED_AWAY_NAMES.get(c, c)) for c in table.columns[1:])], table.rows)
-    _draw_days(figure, shown, _("People turned away"), stacked=True)
+    _from_zero(_draw_days(figure, shown, _("People turned away"), stacked=True))
 
 
 PLOTS: dict[str, Plot] = {
@@ -194,7 +219,7 @@ PLOTS: dict[str, Plot] = {
 def svg(plot: Plot, table: Table, translate: Translate) -> bytes:
     """The plot drawn as SVG, A4-friendly (it scales; text stays text)."""
     with _drawing:
-        figure = Figure(figsize=(7.0, 3.2), layout="constrained")
+        figure = Figure(figsize=(6.4, 3.4), layout="constrained")
         plot.draw(figure, table, translate)
         out = io.BytesIO()
         figure.savefig(out, format="svg", metadata={"Date": None})

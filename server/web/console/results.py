@@ -24,14 +24,16 @@ router = APIRouter(prefix=f"{CONSOLE.path}/results", include_in_schema=False)
 Signed = Annotated[WebSession, Depends(CONSOLE.session)]
 PERIODS = ("day", "week", "month", "custom")
 PERIOD_NAMES = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month"), "custom": N_("From – to")}
-#: The per-service table's columns: key, heading (an office msgid).
-SERVICE_COLUMNS = (
+#: The per-service tables' columns, key and heading (an office msgid): what was asked for, then how it went.
+DEMAND_COLUMNS = (
     ("issued", N_("Tickets drawn")),
     ("from_slot", N_("Later slots checked in")),
     ("turned_away", N_("Turned away")),
     ("later_slots_booked", N_("Later slots booked")),
     ("later_slots_due", N_("Later slots due")),
     ("later_slots_kept", N_("Later slots kept")),
+)
+VISIT_COLUMNS = (
     ("served", N_("Served")),
     ("no_show", N_("No-shows")),
     ("wait_median_min", N_("Wait, median (min)")),
@@ -40,6 +42,7 @@ SERVICE_COLUMNS = (
     ("service_level_pct", N_("Called within target (%)")),
     ("visit_median_min", N_("Visit length, median (min)")),
 )
+SERVICE_COLUMNS = DEMAND_COLUMNS + VISIT_COLUMNS
 # A plot's SVG is a picture: no script, its own inline styles (matplotlib's), nothing fetched.
 SVG_HEADERS = {
     **OFFICE_HEADERS,
@@ -135,7 +138,7 @@ async def results_page(request: Request, session: Signed) -> HTMLResponse:
         problem=problem,
         names=names,
         counter_names=counters,
-        columns=SERVICE_COLUMNS,
+        tables=((N_("Per service: demand"), DEMAND_COLUMNS), (N_("Per service: visits and waits"), VISIT_COLUMNS)),
         plots=PLOTS.values(),
     )
 
