@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ConfigDict
 from sqlalchemy.exc import InternalError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from server.rules.errors import (
     Expired,
@@ -261,6 +262,16 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path, asked of the routes themselves (Starlette's matching)."""
+    allowed = []
+    for method in ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for error in exc.errors():
@@ -284,7 +295,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": "validation_error", "message": _validation_message(exc)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         error = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "validation_error"
         )
@@ -293,8 +304,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if status == 404:
             message = "There is no such endpoint."
         elif status == 405:
-            # RFC 9110: a 405 says which methods the endpoint does accept (Starlette's route put them in Allow).
-            headers = {"Allow": (exc.headers or {}).get("Allow", "")}
+            # RFC 9110: a 405 says which methods the endpoint does accept: those of every route of this
+            # path (Starlette's Allow names the first route's only, e.g. POST where GET works too).
+            headers = {"Allow": _allowed_methods(request) or (exc.headers or {}).get("Allow", "")}
             message = f"This endpoint does not accept this method; it accepts {headers['Allow'] or 'none'}."
         return JSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
 

@@ -26,12 +26,15 @@ from server.api.later_slots import IdempotencyKey
 from server.api.routes import office_of
 from server.config import Partner
 from server.office import Office
+from server.rules.errors import InvalidInput
 from server.storage.token_store import Device
 from wartemarke import api_objects as api
 
 router = APIRouter(prefix="/api/v1/partner", tags=["partners"])
 
 PartnerToken = Annotated[Device, Depends(requires("partner", admin=False))]
+#: A day in a query, exactly as "2026-12-03".
+DAY: dict[str, Any] = {"pattern": r"^\d{4}-\d{2}-\d{2}$", "json_schema_extra": {"format": "date"}}
 
 
 def partner_of(request: Request, device: Device) -> tuple[Office, Partner]:
@@ -102,13 +105,23 @@ def book(
 def slots(
     request: Request,
     device: PartnerToken,
-    first: Annotated[date | None, Query(alias="from", description="first day (default: 30 days ago)")] = None,
-    last: Annotated[date | None, Query(alias="until", description="last day (default: every coming day)")] = None,
+    first: Annotated[str | None, Query(alias="from", description="first day (default: 30 days ago)", **DAY)] = None,
+    last: Annotated[str | None, Query(alias="until", description="last day (default: every coming day)", **DAY)] = None,
 ) -> list[dict[str, Any]]:
     """The partner's own slots on days from..until, earliest window first, each with its status
     (`checked_in`: kept; `missed`: check-in closed without the holder) and its code."""
     office, partner = partner_of(request, device)
-    return office.partner_slots.slots(partner, first, last)
+    return office.partner_slots.slots(partner, _day("from", first), _day("until", last))
+
+
+def _day(name: str, text: str | None) -> date | None:
+    """A day as "2026-12-03" and nothing else (no timestamps, no "0")."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{name}: {text!r} is not a day like 2026-12-03.") from None
 
 
 @router.get("/slots/{slot_id}", response_model=api.Slot, responses=error_responses(401, 403, 404, 422, 503))

@@ -104,6 +104,8 @@ def test_what_a_partner_may_not_book_is_refused_with_a_reason(office):
     assert "not the start of a window" in assert_error(odd_window, 422, "validation_error")["message"]
     assert_error(partner_book(office, caritas, TUESDAY, name="Olena K."), 422, "validation_error")
     assert_error(partner_book(office, caritas, TUESDAY, language="fr"), 422, "validation_error")
+    assert_error(partner_book(office, caritas, 0), 422, "validation_error")  # a day is written out, not a number
+    assert_error(as_partner(office, caritas, "GET", "/slots", params={"from": "0"}), 422, "validation_error")
     no_key = as_partner(
         office, caritas, "POST", "/slots", json={"service": "notfall", "language": "uk", "day": TUESDAY}
     )
