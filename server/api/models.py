@@ -53,7 +53,7 @@ class CheckInRequest(Strict):
 def _written_out(value: object) -> object:
     """A day or a moment as ISO 8601 text, never a number (pydantic would read 0 as 1 January 1970)."""
     if value is not None and not isinstance(value, str):
-        raise ValueError("expected ISO 8601 text like \"2026-12-03\"")
+        raise ValueError('expected ISO 8601 text like "2026-12-03"')
     return value
 
 
