@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "config" / "demo-site.toml"
-ROLES = ("kiosk", "display", "staff", "admin", "manager")
+ROLES = ("kiosk", "display", "staff", "admin", "manager", "partner")
 
 
 def free_port() -> int:
@@ -27,10 +27,11 @@ def free_port() -> int:
 
 
 def create_tokens(
-    db_url: str, config_path: Path, roles: tuple[str, ...] = ROLES, label: str = "test"
+    db_url: str, config_path: Path, roles: tuple[str, ...] = ROLES, label: str = "test", partner: str | None = None
 ) -> dict[str, str]:
     """Role -> token, made the way an admin makes them (the storage layer behind `wartemarke admin token
-    create`); each token is named "<label> <role>"."""
+    create`); each token is named "<label> <role>". A partner token acts for `partner` (default: the
+    site's first configured partner; none is made for a site without partners)."""
     from server.clock import system_clock
     from server.config import load_site_config
     from server.device_tokens import Role
@@ -44,9 +45,18 @@ def create_tokens(
     try:
         upgrade(engines.write)
         ensure_sites(engines.write, [config])
+        partner = partner or (config.partners[0].id if config.partners else None)
         return {
-            role: create_token(engines.write, config.site.id, Role(role), f"{label} {role}", system_clock())[1]
+            role: create_token(
+                engines.write,
+                config.site.id,
+                Role(role),
+                f"{label} {role}",
+                system_clock(),
+                partner_id=partner if role == Role.PARTNER else None,
+            )[1]
             for role in roles
+            if role != Role.PARTNER or partner is not None
         }
     finally:
         engines.dispose()

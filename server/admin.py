@@ -1,6 +1,7 @@
 """`wartemarke admin`: what an office manager needs to run a day, from a shell.
 
 wartemarke admin token create --role kiosk --name "Kiosk Eingang"   (token on the last line)
+wartemarke admin token create --role partner --partner caritas --name "Caritas Beratung"
 wartemarke admin token list | revoke ID-OR-NAME
 wartemarke admin db upgrade
 wartemarke admin service close|open SERVICE
@@ -8,6 +9,7 @@ wartemarke admin service quota SERVICE N|none      (today only)
 wartemarke admin report [--day today|yesterday|YYYY-MM-DD]
 wartemarke admin slots list [--day YYYY-MM-DD] [--service SERVICE] | cancel ID
 wartemarke admin closed-dates add YYYY-MM-DD [--move-slots] | list | remove YYYY-MM-DD
+wartemarke admin partners [--from YYYY-MM-DD] [--until YYYY-MM-DD]   (their slots kept and missed)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from server.api.app import DEFAULT_DB
 from server.clock import clock_from_environment
 from server.config import SiteConfig, load_site_config
 from server.device_tokens import Role
+from server.office.partner_results import PartnerOutcomes
 from server.office.reports import DayReport
 from server.rules.errors import InvalidInput, QueueError
 from server.storage.engine import DatabaseUrlError, create_engines
@@ -43,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     create = token.add_parser("create", parents=[common], help="create a token and print it (once)")
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--name", required=True, help='what the device is, e.g. "Kiosk Eingang"')
+    create.add_argument(
+        "--partner", default=None, help="for --role partner: the partner's id in the site config's [[partners]]"
+    )
     token.add_parser("list", parents=[common], help="list tokens (never the tokens themselves)")
     revoke = token.add_parser("revoke", parents=[common], help="revoke a token by id or name")
     revoke.add_argument("token", metavar="ID-OR-NAME")
@@ -83,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     closed.add_parser("list", parents=[common], help="closed dates from today on (site config and this command)")
     reopen = closed.add_parser("remove", parents=[common], help="open again a date closed with `add`")
     reopen.add_argument("date", type=_date, metavar="YYYY-MM-DD")
+
+    partners = areas.add_parser(
+        "partners", parents=[common], help="counselling partners: their later slots for a range of days, kept or missed"
+    )
+    partners.add_argument("--from", dest="first", type=_date, default=None, help="YYYY-MM-DD (default: 30 days ago)")
+    partners.add_argument("--until", dest="last", type=_date, default=None, help="YYYY-MM-DD (default: today)")
     return parser
 
 
@@ -125,16 +137,21 @@ def main(argv: list[str]) -> int:
         ensure_sites(engines.write, [config])
         if args.area == "token":
             if args.action == "create":
-                token_id, token = create_token(engines.write, config.site.id, Role(args.role), args.name, clock())
+                partner = _partner_of_token(config, args.role, args.partner)
+                token_id, token = create_token(
+                    engines.write, config.site.id, Role(args.role), args.name, clock(), partner_id=partner
+                )
+                acts_for = f" acting for partner {partner}" if partner else ""
                 print(
-                    f"created {args.role} token {token_id} ({args.name}) for site {config.site.id}; "
+                    f"created {args.role} token {token_id} ({args.name}){acts_for} for site {config.site.id}; "
                     "it is shown only now:"
                 )
                 print(token)
             elif args.action == "list":
                 for row in list_tokens(engines.read, config.site.id):
                     state = "revoked" if row["revoked_at"] else "active"
-                    print(f"{row['id']}  {row['role']:<7}  {state:<7}  {row['name']}")
+                    partner = f"  (partner {row['partner_id']})" if row["partner_id"] else ""
+                    print(f"{row['id']}  {row['role']:<7}  {state:<7}  {row['name']}{partner}")
             else:
                 count = revoke_token(engines.write, args.token, clock())
                 if not count:
@@ -150,6 +167,16 @@ def main(argv: list[str]) -> int:
             return _slots(office, args)
         if args.area == "closed-dates":
             return _closed_dates(office, args)
+        if args.area == "partners":
+            today = office.queue.today()
+            first, last = args.first or today - timedelta(days=30), args.last or today
+            if last < first:
+                raise InvalidInput(f"--until {last.isoformat()} is before --from {first.isoformat()}")
+            print(
+                f"{office.site.name}: counselling partners' later slots for {first.isoformat()} to {last.isoformat()}"
+            )
+            print(partners_text(office.partner_results.outcomes(first, last)))
+            return 0
         if args.area == "service":
             if args.action in ("open", "close"):
                 service = office.settings.set_service_enabled(args.service, args.action == "open")
@@ -185,7 +212,41 @@ def report_text(report: DayReport) -> str:
     for line in report.lines:
         figures = ("-" if line[column.key] is None else str(line[column.key]) for column in report.columns)
         lines.append(line["name"].ljust(width) + "".join(f.rjust(w) for f, w in zip(figures, widths, strict=True)))
+    if report.partners:
+        lines += ["", "Counselling partners' later slots for this day:", partners_text(report.partners)]
     return "\n".join(lines)
+
+
+def partners_text(partners: list[PartnerOutcomes]) -> str:
+    """Per partner: its slots by what became of them, with what each column counts above."""
+    if not partners:
+        return "no counselling partners are configured ([[partners]] in the site config)"
+    headings = ("booked", "kept", "missed", "cancelled", "open")
+    width = max(len("partner"), *(len(p.name) for p in partners)) + 1
+    lines = [
+        "  booked: every slot for these days, cancelled ones included; kept: checked in;",
+        "  missed: check-in closed without the holder; open: booked, check-in still to come",
+        "",
+        "partner".ljust(width) + "".join(h.rjust(len(h) + 2) for h in headings),
+    ]
+    for partner in partners:
+        figures = partner.total.as_dict()
+        lines.append(partner.name.ljust(width) + "".join(str(figures[h]).rjust(len(h) + 2) for h in headings))
+    return "\n".join(lines)
+
+
+def _partner_of_token(config: SiteConfig, role: str, partner_id: str | None) -> str | None:
+    """The partner a new token acts for: named for a partner token, and only for one."""
+    if role != Role.PARTNER.value:
+        if partner_id is not None:
+            raise InvalidInput(f"--partner: only a partner token acts for a partner (this is a {role} token)")
+        return None
+    known = ", ".join(p.id for p in config.partners) or "none: add [[partners]] to the site config"
+    if partner_id is None:
+        raise InvalidInput(f"--partner: a partner token needs the partner it acts for (configured: {known})")
+    if config.partner(partner_id) is None:
+        raise InvalidInput(f"--partner: {partner_id!r} is not in the site config's [[partners]] (configured: {known})")
+    return partner_id
 
 
 def _positive(text: str) -> int:

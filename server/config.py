@@ -135,6 +135,26 @@ class Counter(ConfigModel):
         return self.names.get(language) or self.names.get("en") or self.names.get("de") or self.id
 
 
+class Partner(ConfigModel):
+    """A counselling partner (a welfare organisation, the municipal integration management) that books
+    guaranteed later slots for the visitors it accompanies, with a token of its own (role `partner`).
+
+    What it may book is the office's agreement with it, so it lives here beside the quotas: which
+    concerns, and how many slots it may hold on any one day (its slots of all its concerns together,
+    cancelled ones not counted). Its slots come out of the same later-slot windows as the kiosks'.
+    """
+
+    id: Identifier
+    #: The organisation's name, at least in the office's own language (the site's first); other
+    #: languages fall back to that one (an organisation's name is rarely translated).
+    names: dict[str, Annotated[str, Field(min_length=1, max_length=120)]]
+    services: Annotated[list[str], Field(min_length=1)]
+    slots_per_day: Annotated[int, Field(ge=1, le=9999)]
+
+    def name(self, language: str, office_language: str) -> str:
+        return self.names.get(language) or self.names[office_language]
+
+
 class Limits(ConfigModel):
     kiosk_tickets_per_minute: Annotated[int, Field(ge=1, le=100000)] = 10
 
@@ -199,6 +219,7 @@ class SiteConfig(ConfigModel):
     web_sessions: WebSessions = WebSessions()
     services: Annotated[list[Service], Field(min_length=1)]
     counters: list[Counter] = Field(default_factory=list)
+    partners: list[Partner] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> SiteConfig:
@@ -225,13 +246,42 @@ class SiteConfig(ConfigModel):
             for service_id in counter.services:
                 if service_id not in seen_ids:
                     raise ValueError(f"counters[{index}].services: unknown service {service_id!r}")
+        self._check_partners()
         return self
+
+    def _check_partners(self) -> None:
+        partner_ids: set[str] = set()
+        office_language = self.site.languages[0]
+        for index, partner in enumerate(self.partners):
+            where = f"partners[{index}]"
+            if partner.id in partner_ids:
+                raise ValueError(f"{where}.id: {partner.id!r} is used twice")
+            partner_ids.add(partner.id)
+            if office_language not in partner.names:
+                raise ValueError(f"{where}.names: no name for {office_language} (the office's own language)")
+            foreign = [lang for lang in partner.names if lang not in self.site.languages]
+            if foreign:
+                raise ValueError(f"{where}.names: {', '.join(foreign)} is not a language of the site")
+            if len(set(partner.services)) != len(partner.services):
+                raise ValueError(f"{where}.services: a service is listed twice")
+            for service_id in partner.services:
+                service = self.service(service_id)
+                if service is None:
+                    raise ValueError(f"{where}.services: unknown service {service_id!r}")
+                if service.later_slots is None:
+                    raise ValueError(
+                        f"{where}.services: {service_id!r} has no [services.later_slots], so there is nothing "
+                        "a partner could book for it"
+                    )
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
 
     def counter(self, counter_id: str) -> Counter | None:
         return next((c for c in self.counters if c.id == counter_id), None)
+
+    def partner(self, partner_id: str) -> Partner | None:
+        return next((p for p in self.partners if p.id == partner_id), None)
 
 
 def load_site_config(path: Path | str) -> SiteConfig:

@@ -18,6 +18,8 @@ class Role(StrEnum):
     ADMIN = "admin"
     #: Office managers: sign in to the console and see everything, steer nothing.
     MANAGER = "manager"
+    #: A counselling partner's organisation: books and manages its own later slots, nothing else.
+    PARTNER = "partner"
 
 
 def new_device_token() -> str:

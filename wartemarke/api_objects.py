@@ -198,6 +198,8 @@ class SlotSummary(ApiObject):
     #: The window printed on the holder's paper, when the office moved the slot (it closed that day).
     moved_from: TimeWindow | None = None
     ticket: TicketRef | None = None
+    #: The counselling partner (its id in the site config) that booked it for a visitor; None: a kiosk.
+    partner: str | None = None
 
 
 class Slot(SlotSummary):
@@ -226,6 +228,64 @@ class SlotStatus(ApiObject):
     ticket: TicketStatus | None = None
     #: Once checked in: the ticket's own status page (its code), which the slot's page then leads to.
     ticket_url: str | None = None
+
+
+class PartnerService(ApiObject):
+    """A concern the office opened to a counselling partner."""
+
+    id: str
+    names: dict[str, str]
+
+
+class Partner(ApiObject):
+    """A counselling partner as its own token sees itself: what it may book, and the office's name and
+    languages (the languages a slot's paper can be in)."""
+
+    id: str
+    #: The organisation's name in every language of the site.
+    names: dict[str, str]
+    site_name: str
+    languages: list[str]
+    services: list[PartnerService]
+    #: How many later slots it may hold on any one day (its concerns together; cancelled ones not counted).
+    slots_per_day: int
+
+
+class WindowPlaces(ApiObject):
+    """A later-slot window and how many places it has free (never more than its day has)."""
+
+    start: Moment
+    end: Moment
+    free: Annotated[int, Field(ge=0)]
+
+
+class PartnerServiceDay(ApiObject):
+    """One concern on one bookable day, as a partner may book it."""
+
+    service: str
+    #: Slots the partner could book for this concern on this day now: the day's free places, at most its
+    #: allotment left.
+    free: Annotated[int, Field(ge=0)]
+    windows: list[WindowPlaces]
+
+
+class PartnerDay(ApiObject):
+    """A bookable day: what the partner holds on it and may still book."""
+
+    day: date
+    #: The partner's slots on this day (cancelled ones not counted).
+    held: Annotated[int, Field(ge=0)]
+    allotment_left: Annotated[int, Field(ge=0)]
+    #: The partner's concerns bookable on this day (a concern closed that day is not listed).
+    services: list[PartnerServiceDay]
+
+
+class PartnerAvailability(ApiObject):
+    """Where a counselling partner may book: each bookable day of its concerns, earliest first."""
+
+    partner: str
+    slots_per_day: int
+    days: list[PartnerDay]
 
 
 class Call(_AtCounter, ApiObject):

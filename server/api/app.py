@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from server.api import calendar, events, later_slots, metrics, phone, routes, ticket_stream
+from server.api import calendar, events, later_slots, metrics, partner, phone, routes, ticket_stream
 from server.api.auth import Authenticator, find_device_with
 from server.api.body_limit import BodyLimit
 from server.api.errors import install_error_handlers
@@ -29,6 +29,7 @@ from server.storage.migrate import upgrade
 from server.storage.write_probe import WriteProbe
 from server.ticket_feed import TicketFeed
 from server.web.console.pages import router as console_router
+from server.web.partner.pages import install_partner_page
 from server.web.refusals import install_web_refusals
 from server.web.sessions import SessionStore
 from wartemarke import ASSETS
@@ -37,6 +38,7 @@ log = logging.getLogger("wartemarke.server")
 ROUTERS = [
     routes.router,
     later_slots.router,
+    partner.router,
     events.router,
     phone.router,
     ticket_stream.router,
@@ -155,6 +157,7 @@ def create_app(configs: list[SiteConfig], db_url: str, clock: Clock | None = Non
         app.include_router(router)
     # The office's own pages (HTML behind a sign-in, not the JSON API: not in /openapi.json).
     app.include_router(console_router)
+    install_partner_page(app)
     # The pages' own fonts (only downloaded where the phone lacks them) and script and style sheet.
     app.mount("/static/fonts", StaticAssets(directory=ASSETS / "fonts"), name="fonts")
     app.mount("/static", StaticAssets(directory=STATIC), name="static")

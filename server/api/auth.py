@@ -14,6 +14,7 @@ from anyio import to_thread
 from fastapi import Request
 
 from server.api.errors import ApiError
+from server.device_tokens import Role
 from server.storage.token_store import Device, find_device
 
 TOKEN_CACHE_SECONDS = 5.0
@@ -42,8 +43,10 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def authenticate(request: Request, roles: tuple[str, ...]) -> Device:
-    """The calling device, if its role is one of `roles` (admin always is; no roles = any token)."""
+async def authenticate(request: Request, roles: tuple[str, ...], admin: bool = True) -> Device:
+    """The calling device, if its role is one of `roles` (no roles: any office device; admin too unless
+    `admin` is False). A partner token is admitted only where `roles` names it: it belongs to an
+    organisation outside the office and reaches its own later slots, nothing of the office's day."""
     token = bearer_token(request)
     if token is None:
         raise ApiError(401, "unauthorized", "This needs a token: send 'Authorization: Bearer <token>'.")
@@ -51,8 +54,19 @@ async def authenticate(request: Request, roles: tuple[str, ...]) -> Device:
     device = await authenticator.device(token)
     if device is None:
         raise ApiError(401, "unauthorized", "This token is unknown or has been revoked.")
-    if roles and device.role != "admin" and device.role not in roles:
-        raise ApiError(403, "forbidden", f"A {device.role} token may not do this (needs: {', '.join(roles)} or admin).")
+    if device.role == Role.PARTNER and Role.PARTNER not in roles:
+        raise ApiError(
+            403, "forbidden", "A partner token books and manages its own later slots only (/api/v1/partner/...)."
+        )
+    if device.role == Role.ADMIN and not admin:
+        raise ApiError(
+            403,
+            "forbidden",
+            f"This acts for one {roles[0]} and needs that {roles[0]}'s own token; an admin token acts for none.",
+        )
+    if roles and device.role not in (*roles, *(("admin",) if admin else ())):
+        needs = ", ".join((*roles, *(("admin",) if admin else ())))
+        raise ApiError(403, "forbidden", f"A {device.role} token may not do this (needs: {needs}).")
     if device.site_id not in request.app.state.offices:
         raise ApiError(
             403, "forbidden", f"This token belongs to site {device.site_id!r}, which this server does not run."
@@ -60,13 +74,14 @@ async def authenticate(request: Request, roles: tuple[str, ...]) -> Device:
     return device
 
 
-def requires(*roles: str) -> Callable[[Request], Coroutine[Any, Any, Device]]:
-    """A dependency admitting the given roles (admin is always admitted; no roles = any token)."""
+def requires(*roles: str, admin: bool = True) -> Callable[[Request], Coroutine[Any, Any, Device]]:
+    """A dependency admitting the given roles (and admin unless told not to; no roles = any office device)."""
 
     async def dependency(request: Request) -> Device:
-        return await authenticate(request, roles)
+        return await authenticate(request, roles, admin)
 
     dependency.roles = roles  # type: ignore[attr-defined]  # published in /openapi.json (openapi_document.py)
+    dependency.admin = admin  # type: ignore[attr-defined]
     return dependency
 
 

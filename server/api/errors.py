@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ConfigDict
 from sqlalchemy.exc import InternalError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from server.rules.errors import (
     Expired,
@@ -26,15 +27,18 @@ from server.rules.errors import (
     InvalidTransition,
     NoLaterSlots,
     NotFound,
+    NotPartnersService,
+    PartnerAllotmentExhausted,
     QueueError,
     QuotaExhausted,
     RateLimited,
     ServiceClosed,
     SlotCancelled,
+    SlotNotBooked,
     TicketsStillAvailable,
     TooEarly,
 )
-from wartemarke.api_objects import Error, Moment, TicketStatusName, TimeWindow
+from wartemarke.api_objects import Error, Moment, SlotStatusName, TicketStatusName, TimeWindow
 
 log = logging.getLogger("wartemarke.server")
 
@@ -56,6 +60,9 @@ STATUS_AND_CODE: dict[type[QueueError], tuple[int, str]] = {
     NoLaterSlots: (409, "no_later_slots"),
     TooEarly: (409, "too_early"),
     SlotCancelled: (409, "slot_cancelled"),
+    NotPartnersService: (403, "forbidden"),
+    PartnerAllotmentExhausted: (409, "partner_allotment_exhausted"),
+    SlotNotBooked: (409, "slot_not_booked"),
 }
 
 
@@ -115,6 +122,19 @@ class SlotCancelledError(Error):
     error: Literal["slot_cancelled"]
 
 
+class PartnerAllotmentExhaustedError(Error):
+    error: Literal["partner_allotment_exhausted"]
+    #: The day asked for, on which the partner holds all the slots the office allows it.
+    day: date
+    slots_per_day: int
+
+
+class SlotNotBookedError(Error):
+    error: Literal["slot_not_booked"]
+    #: What the slot is instead: only a booked slot can be cancelled.
+    status: SlotStatusName
+
+
 class RateLimitedError(Error):
     error: Literal["rate_limited"]
     #: Seconds to wait, as in the Retry-After header.
@@ -147,6 +167,12 @@ CHECK_IN_CONFLICT = (
     TooEarlyError | SlotCancelledError,
     "too_early: check-in opens later (check_in_from); slot_cancelled: the office cancelled the slot",
 )
+PARTNER_BOOKING_CONFLICT = (
+    PartnerAllotmentExhaustedError | NoLaterSlotsError,
+    "partner_allotment_exhausted: the partner holds all the slots it may hold that day; no_later_slots: the day "
+    "(or the window chosen) is fully booked",
+)
+PARTNER_CANCEL_CONFLICT = (SlotNotBookedError, "slot_not_booked: the slot is checked in, missed or cancelled already")
 #: Issuing a ticket or booking a later slot may also meet an Idempotency-Key sent before with another body.
 KEYED_UNPROCESSABLE = (
     Error,
@@ -214,6 +240,10 @@ def answer_of(exc: QueueError) -> tuple[int, dict[str, Any], dict[str, str]]:
             "window": {"start": _iso(exc.window_start), "end": _iso(exc.window_end)},
             "check_in_from": _iso(exc.check_in_from),
         }
+    elif isinstance(exc, PartnerAllotmentExhausted):
+        body |= {"day": exc.day.isoformat(), "slots_per_day": exc.slots_per_day}
+    elif isinstance(exc, SlotNotBooked):
+        body["status"] = exc.status
     elif isinstance(exc, RateLimited):
         body["retry_after"] = exc.retry_after
         headers["Retry-After"] = str(exc.retry_after)
@@ -230,6 +260,16 @@ def _status_and_code(exc: QueueError) -> tuple[int, str]:
 def _iso(moment: datetime | None) -> str | None:
     """The site's local time with offset, as every time in the API (the rules give it in the site's zone)."""
     return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path, asked of the routes themselves (Starlette's matching)."""
+    allowed = []
+    for method in ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -255,7 +295,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": "validation_error", "message": _validation_message(exc)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         error = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "validation_error"
         )
@@ -264,8 +304,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if status == 404:
             message = "There is no such endpoint."
         elif status == 405:
-            # RFC 9110: a 405 says which methods the endpoint does accept (Starlette's route put them in Allow).
-            headers = {"Allow": (exc.headers or {}).get("Allow", "")}
+            # RFC 9110: a 405 says which methods the endpoint does accept: those of every route of this
+            # path (Starlette's Allow names the first route's only, e.g. POST where GET works too).
+            headers = {"Allow": _allowed_methods(request) or (exc.headers or {}).get("Allow", "")}
             message = f"This endpoint does not accept this method; it accepts {headers['Allow'] or 'none'}."
         return JSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
 

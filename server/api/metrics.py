@@ -1,5 +1,5 @@
-"""Prometheus metrics: tickets issued, people waiting, people turned away, later slots booked, request
-latency. Served at /metrics (admin token)."""
+"""Prometheus metrics: tickets issued, people waiting, people turned away, later slots booked (and of
+those, by counselling partners), request latency. Served at /metrics (admin token)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,11 @@ class _DemandCollector:
         booked = CounterMetricFamily(
             "wartemarke_later_slots_booked", "Guaranteed later slots booked", labels=["site", "service"]
         )
+        by_partners = CounterMetricFamily(
+            "wartemarke_partner_slots_booked",
+            "Of the later slots booked, those booked by counselling partners",
+            labels=["site", "partner", "service"],
+        )
         for site_id, office in self._offices().items():
             for service_id, counts in office.demand.totals().items():
                 for reason, count in counts.items():
@@ -54,8 +59,15 @@ class _DemandCollector:
                         booked.add_metric([site_id, service_id], count)
                     else:
                         turned_away.add_metric([site_id, service_id, reason], count)
+            # Every configured partner and concern from 0 (a series that appears late confuses rate()),
+            # and what partners since removed from the config booked.
+            totals = {(p.id, s): 0 for p in office.config.partners for s in p.services}
+            totals |= office.partner_results.booked_totals()
+            for (partner_id, service_id), count in sorted(totals.items()):
+                by_partners.add_metric([site_id, partner_id, service_id], count)
         yield turned_away
         yield booked
+        yield by_partners
 
 
 class Metrics:

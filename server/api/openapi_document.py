@@ -2,8 +2,8 @@
 FastAPI cannot see.
 
 - **Tokens and roles.** Each role is a bearer scheme of its own (`kiosk`, `display`, `staff`,
-  `admin`, `manager`), and each route lists the roles whose tokens it takes as alternatives, so a
-  reader (or a client generator, or schemathesis) knows which token a route needs. The roles come from the
+  `admin`, `manager`, `partner`), and each route lists the roles whose tokens it takes as alternatives,
+  so a reader (or a client generator, or schemathesis) knows which token a route needs. The roles come from the
   routes' own `requires(...)` dependencies (or `admits(...)` on the issue path), never from a list
   kept beside them.
 - **The languages offered.** A ticket's `language` must be one the sites offer: the document lists
@@ -30,23 +30,28 @@ ROLE_DOCS = {
     "kiosk": "a kiosk's token: draws tickets, reads services and events",
     "display": "a waiting-room display's token: reads the board, services and events",
     "staff": "a counter app's token: calls and serves tickets, scans codes, opens and closes counters",
-    "admin": "an administrator's token: everything, including /metrics",
+    "admin": "an administrator's token: everything the office does, including /metrics",
     "manager": "an office manager's token: signs in to the console (/console) to see the day and the results; "
     "reads what any token reads, steers nothing",
+    "partner": "a counselling partner's token: books, lists and cancels that partner's own later slots, nothing else",
 }
 
 
-def _roles_of(route: APIRoute) -> tuple[str, ...] | None:
-    """The roles a route admits (empty: any token), or None for a route that needs no token."""
+def _roles_of(route: APIRoute) -> tuple[tuple[str, ...], bool] | None:
+    """The roles a route admits (empty: any office device) and whether admin is among them, or None for a
+    route that needs no token."""
     for dependency in route.dependant.dependencies:
         roles = getattr(dependency.call, "roles", None)
         if roles is not None:
-            return tuple(roles)
-    return getattr(route.endpoint, "roles", None)
+            return tuple(roles), getattr(dependency.call, "admin", True)
+    roles = getattr(route.endpoint, "roles", None)
+    return None if roles is None else (tuple(roles), True)
 
 
-def _security(roles: tuple[str, ...]) -> list[dict[str, list[str]]]:
-    admitted = [role.value for role in Role] if not roles else [*roles, "admin"]
+def _security(roles: tuple[str, ...], admin: bool) -> list[dict[str, list[str]]]:
+    """A partner token is admitted only where a route names it (server/api/auth.py)."""
+    office = [role.value for role in Role if role is not Role.PARTNER]
+    admitted = office if not roles else [*roles, *(["admin"] if admin else [])]
     return [{role: []} for role in dict.fromkeys(admitted)]
 
 
@@ -93,12 +98,12 @@ def document_builder(app: FastAPI, routers: list[APIRouter], languages: list[str
         for route in (route for router in routers for route in router.routes):
             if not isinstance(route, APIRoute) or not route.include_in_schema:
                 continue
-            roles = _roles_of(route)
-            if roles is None:
+            admitted = _roles_of(route)
+            if admitted is None:
                 continue
             for method in route.methods:
                 operation = document["paths"][route.path_format][method.lower()]
-                operation["security"] = _security(roles)
+                operation["security"] = _security(*admitted)
         for operations in document["paths"].values():
             for operation in operations.values():
                 if "requestBody" in operation:

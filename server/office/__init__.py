@@ -16,6 +16,9 @@
     demand    who was turned away, and later slots booked             demand.py
     results   the figures of any range of days (the console)          results.py (+ rules/result_figures)
     steering_log  who steered what, when (the console)                steering_log.py
+    partner_booking  a counselling partner books a slot for a visitor  partner_booking.py (+ partner_allotment)
+    partner_slots    what a partner sees: itself, room, its own slots  partner_slots.py
+    partner_results  partners' slots kept, missed, cancelled; booked   partner_results.py
 
 They share one SiteQueue (site_queue.py): configuration, clock, transactions (transactions.py),
 the day's figures (day_snapshot.py) and the JSON projections (views.py).
@@ -33,6 +36,9 @@ from server.office.demand import Demand
 from server.office.devices import Devices
 from server.office.event_log import EventLog
 from server.office.issuing import IssueRequest, Issuing
+from server.office.partner_booking import PartnerBooking
+from server.office.partner_results import PartnerResults
+from server.office.partner_slots import PartnerSlots
 from server.office.reading import Reading
 from server.office.reports import Reports
 from server.office.results import Results
@@ -60,11 +66,14 @@ class Office:
         self.slots = SlotBooking(self.queue)
         self.slot_admin = SlotAdmin(self.queue)
         self.demand = Demand(self.queue)
+        self.partner_booking = PartnerBooking(self.queue)
+        self.partner_slots = PartnerSlots(self.queue)
+        self.partner_results = PartnerResults(self.queue)
         self.reading = Reading(self.queue)
         self.counters = Counters(self.queue)
         self.devices = Devices(self.queue)
         self.settings = OfficeSettings(self.queue)
-        self.reports = Reports(self.queue, self.demand)
+        self.reports = Reports(self.queue, self.demand, self.partner_results)
         self.results = Results(self.queue, self.demand)
         self.steering_log = SteeringLog(self.queue)
 

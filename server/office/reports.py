@@ -10,13 +10,14 @@ the same table. A new figure is a new `Column` and a value under its key in each
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from server.office.demand import Demand
+from server.office.partner_results import PartnerOutcomes, PartnerResults
 from server.office.site_queue import SiteQueue
 from server.rules.ticket_rules import TicketStatus
 from server.storage.schema import tickets
@@ -48,6 +49,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("rate_limited", "too-fast", "turned away: the kiosk drew tickets faster than the site allows"),
     Column("no_later_slots", "no-slot", "turned away: asked for a later slot when every coming window was booked"),
     Column("later_slots_booked", "slots-booked", "guaranteed later slots booked that day, for a coming day"),
+    Column("partner_slots", "by-partners", "of those, booked by counselling partners for visitors they accompany"),
 )
 
 
@@ -58,12 +60,15 @@ class DayReport:
     columns: tuple[Column, ...]
     #: One line per configured service: "service" (id), "name" (in the office's language) and each column's key.
     lines: list[dict[str, Any]]
+    #: Per counselling partner (site config order): what became of its slots for this day.
+    partners: list[PartnerOutcomes] = field(default_factory=list)
 
 
 class Reports:
-    def __init__(self, queue: SiteQueue, demand: Demand) -> None:
+    def __init__(self, queue: SiteQueue, demand: Demand, partners: PartnerResults) -> None:
         self._queue = queue
         self._demand = demand
+        self._partners = partners
 
     def day_report(self, day: date | None = None) -> DayReport:
         """Per service, for `day` (default: today's service day): see COLUMNS for what each figure counts."""
@@ -81,6 +86,7 @@ class Reports:
                 ).where(tickets.c.site_id == queue.site.id, tickets.c.day == day)
             ).all()
         demand = self._demand.day(day)
+        by_partners = self._partners.booked_on(day)
         office_language = queue.site.languages[0]
         lines = [
             {
@@ -88,10 +94,12 @@ class Reports:
                 "name": service.name(office_language),
                 **_figures(service.id, rows),
                 **demand.get(service.id, {}),
+                "partner_slots": sum(n for (_, s), n in by_partners.items() if s == service.id),
             }
             for service in queue.config.services
         ]
-        return DayReport(day=day, site_name=queue.site.name, columns=COLUMNS, lines=lines)
+        partners = self._partners.outcomes(day, day)
+        return DayReport(day=day, site_name=queue.site.name, columns=COLUMNS, lines=lines, partners=partners)
 
 
 def _figures(service_id: str, rows: Sequence[Any]) -> dict[str, Any]:

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from server.clock import from_db, to_db
+from server.office.partner_allotment import give_back_allotment, move_allotment
 from server.office.site_queue import SiteQueue
 from server.office.slot_views import window_of
-from server.rules.errors import InvalidInput, NotFound
+from server.rules.errors import InvalidInput, NotFound, SlotNotBooked
 from server.rules.later_slots import Window, open_days_after, windows_on
 from server.rules.service_day import service_day
 from server.storage.schema import closed_dates, later_slots
@@ -43,22 +44,28 @@ class SlotAdmin:
             ).all()
         return [queue.slot_views.summary(row, now) for row in rows]
 
-    def cancel(self, slot_id: str) -> dict[str, Any]:
-        """Cancel a booked slot; its place returns to its window."""
+    def cancel(self, slot_id: str, partner_id: str | None = None) -> dict[str, Any]:
+        """Cancel a booked slot (of this partner only, if one is named); its place returns to its window,
+        and to its partner's allotment. The cancelled Slot."""
         queue = self._queue
         with queue.transactions.writing() as connection:
             now = queue.clock()
-            row = connection.execute(
-                select(later_slots).where(later_slots.c.id == slot_id, later_slots.c.site_id == self._site.id)
-            ).first()
+            query = select(later_slots).where(later_slots.c.id == slot_id, later_slots.c.site_id == self._site.id)
+            if partner_id is not None:
+                query = query.where(later_slots.c.partner_id == partner_id)
+            row = connection.execute(query).first()
             if row is None:
-                raise NotFound(f"There is no later slot with id {slot_id!r}.")
+                whose = "There is" if partner_id is None else f"{partner_id} has"
+                raise NotFound(f"{whose} no later slot with id {slot_id!r}.")
             status = queue.slot_views.status(row, now)
             if status != "booked":
-                raise InvalidInput(
-                    f"The slot {slot_id} is {status.replace('_', ' ')}; only booked slots can be cancelled."
+                raise SlotNotBooked(
+                    f"The slot {slot_id} is {status.replace('_', ' ')}; only booked slots can be cancelled.",
+                    status=status,
                 )
             queue.calendar.give_back(connection, row.service_id, row.day, from_db(row.window_start))
+            if row.partner_id is not None:
+                give_back_allotment(connection, self._site.id, row.partner_id, row.day)
             connection.execute(
                 update(later_slots)
                 .where(later_slots.c.id == row.id)
@@ -67,7 +74,7 @@ class SlotAdmin:
             cancelled = self._row(connection, row.id)
             queue.events.append(connection, "slot.updated", queue.slot_views.summary(cancelled, now))
             queue.announce_services(connection, {row.service_id})
-            return queue.slot_views.summary(cancelled, now)
+            return queue.slot_views.slot(cancelled, now)
 
     def closed_dates(self) -> list[tuple[date, str]]:
         """Every closed date from today on, and where it was closed ("config" or "admin")."""
@@ -157,6 +164,8 @@ class SlotAdmin:
             target = None
         if target is None:
             raise InvalidInput(f"No open day with room was found for the later slot {row.id}; nothing was closed.")
+        if row.partner_id is not None:
+            move_allotment(connection, self._site.id, row.partner_id, row.day, target.day)
         original = window_of(row)
         connection.execute(
             update(later_slots)

@@ -30,7 +30,7 @@ from server.rules.errors import (
     RateLimited,
     TicketsStillAvailable,
 )
-from server.rules.later_slots import walk_in_from
+from server.rules.later_slots import Window, walk_in_from
 from server.rules.service_day import service_day
 from server.rules.ticket_codes import new_token
 from server.storage.schema import later_slots, service_days, service_settings
@@ -109,16 +109,7 @@ class SlotBooking:
         if refusal is None:
             booked = self._take_window(connection, request, now, closed)
             if not isinstance(booked, QueueError):
-                count_later_slot_booked(connection, self._site.id, service, today)
-                snap = queue.snapshot(connection)
-                queue.events.append_many(
-                    connection,
-                    [
-                        ("slot.booked", queue.slot_views.summary(booked, now)),
-                        ("service.updated", queue.views.service(snap, service)),
-                    ],
-                )
-                return queue.slot_views.slot(booked, now), True
+                return record_booking(queue, connection, booked, service, now), True
             refusal = booked
         reason = TurnedAway.RATE_LIMITED if isinstance(refusal, RateLimited) else TurnedAway.NO_LATER_SLOTS
         count_turned_away(connection, self._site.id, today, [(service, reason)])
@@ -199,27 +190,57 @@ class SlotBooking:
                 break
         else:
             raise RuntimeError(f"the later slots of {service.id} kept filling under this transaction")
-        token, code_key = new_token(queue.signing_key, self._site.id)
-        values = {
-            "id": str(uuid.uuid4()),
-            "site_id": self._site.id,
-            "service_id": service.id,
-            "language": request.language,
-            "day": window.day,
-            "window_start": to_db(window.start),
-            "window_end": to_db(window.end),
-            "status": "booked",
-            "booked_at": to_db(now),
-            "moved_from_start": None,
-            "moved_from_end": None,
-            "ticket_id": None,
-            "ticket_number": None,
-            "checked_in_at": None,
-            "cancelled_at": None,
-            "code_key": code_key,
-            "code_token": token,
-            "device_token_id": request.device_token_id,
-            "idempotency_key": request.idempotency_key,
-        }
-        connection.execute(_INSERT_SLOT, values)
-        return SimpleNamespace(**values)
+        return insert_slot(queue, connection, service, window, request, now)
+
+
+def insert_slot(
+    queue: SiteQueue,
+    connection: Connection,
+    service: Service,
+    window: Window,
+    request: SlotRequest,
+    now: datetime,
+    partner_id: str | None = None,
+) -> SimpleNamespace:
+    """Store a slot in `window`, whose place the caller has taken; the row's values."""
+    token, code_key = new_token(queue.signing_key, queue.site.id)
+    values = {
+        "id": str(uuid.uuid4()),
+        "site_id": queue.site.id,
+        "service_id": service.id,
+        "language": request.language,
+        "day": window.day,
+        "window_start": to_db(window.start),
+        "window_end": to_db(window.end),
+        "status": "booked",
+        "booked_at": to_db(now),
+        "moved_from_start": None,
+        "moved_from_end": None,
+        "ticket_id": None,
+        "ticket_number": None,
+        "checked_in_at": None,
+        "cancelled_at": None,
+        "code_key": code_key,
+        "code_token": token,
+        "device_token_id": request.device_token_id,
+        "idempotency_key": request.idempotency_key,
+        "partner_id": partner_id,
+    }
+    connection.execute(_INSERT_SLOT, values)
+    return SimpleNamespace(**values)
+
+
+def record_booking(
+    queue: SiteQueue, connection: Connection, booked: SimpleNamespace, service: Service, now: datetime
+) -> dict[str, Any]:
+    """Count the booked slot for today and announce it (its service's figures changed); the Slot."""
+    count_later_slot_booked(connection, queue.site.id, service, service_day(now, queue.site))
+    snap = queue.snapshot(connection)
+    queue.events.append_many(
+        connection,
+        [
+            ("slot.booked", queue.slot_views.summary(booked, now)),
+            ("service.updated", queue.views.service(snap, service)),
+        ],
+    )
+    return queue.slot_views.slot(booked, now)

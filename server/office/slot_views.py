@@ -31,6 +31,7 @@ class SlotRow(Protocol):
     ticket_id: str | None
     ticket_number: str | None
     code_token: str
+    partner_id: str | None
 
 
 #: The check-in times of a slot whose service no longer offers later slots (the config changed): its
@@ -83,6 +84,7 @@ class SlotViews:
             "status": self.status(row, now),
             "moved_from": self._window(row.moved_from_start, row.moved_from_end),
             "ticket": {"id": row.ticket_id, "number": row.ticket_number} if row.ticket_id else None,
+            "partner": row.partner_id,
         }
 
     def slot(self, row: SlotRow, now: datetime) -> dict[str, Any]:

@@ -126,3 +126,28 @@ class TooEarly(QueueError):
 
 class SlotCancelled(QueueError):
     """The office cancelled this later slot."""
+
+
+class SlotNotBooked(QueueError):
+    """Only a booked later slot can be cancelled; this one is checked in, missed or cancelled already."""
+
+    def __init__(self, message: str, *, status: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class NotPartnersService(QueueError):
+    """A counselling partner asked for a concern the office has not opened to it."""
+
+    def __init__(self, message: str, *, service: str) -> None:
+        super().__init__(message)
+        self.service = service
+
+
+class PartnerAllotmentExhausted(QueueError):
+    """A counselling partner holds as many later slots on that day as the office allows it."""
+
+    def __init__(self, message: str, *, day: date, slots_per_day: int) -> None:
+        super().__init__(message)
+        self.day = day
+        self.slots_per_day = slots_per_day

@@ -116,6 +116,8 @@ device_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
     Column("revoked_at", DateTime, nullable=True),
+    # The counselling partner (site config `[[partners]]` id) a `partner` token acts for.
+    Column("partner_id", String(32), nullable=True),
 )
 
 counter_states = Table(
@@ -170,9 +172,13 @@ later_slots = Table(
     Column("code_token", String(32), nullable=False),
     Column("device_token_id", String(36), nullable=True),
     Column("idempotency_key", String(128), nullable=True),
+    # The counselling partner that booked it (null: a kiosk). The organisation, not its token: a
+    # partner keeps seeing its slots after its token is replaced.
+    Column("partner_id", String(32), nullable=True),
     UniqueConstraint("device_token_id", "idempotency_key", name="uq_later_slots_idempotency"),
     Index("ix_later_slots_day", "site_id", "day", "service_id"),
     Index("ix_later_slots_device_booked", "device_token_id", "booked_at"),
+    Index("ix_later_slots_partner", "site_id", "partner_id", "day"),
 )
 
 # The capacity counters of later slots, taken like the ticket counter: a conditional UPDATE that
@@ -195,6 +201,17 @@ later_slot_days = Table(
     Column("service_id", String(32), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("booked", Integer, nullable=False, default=0),
+)
+
+# What each counselling partner holds on each day (its slots of that day, cancelled ones not counted),
+# taken like a window's place: `… SET held = held + 1 WHERE held < :slots_per_day`.
+partner_days = Table(
+    "partner_days",
+    metadata,
+    Column("site_id", String(32), ForeignKey("sites.id"), primary_key=True),
+    Column("partner_id", String(32), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("held", Integer, nullable=False, default=0),
 )
 
 # Dates closed with `wartemarke admin closed-dates add` (the config's [site] closed_dates count too).

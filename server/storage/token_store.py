@@ -15,16 +15,22 @@ from server.storage.schema import device_tokens
 
 @dataclass(frozen=True)
 class Device:
-    """Who is calling: the token's id, site, role and the name an admin gave it."""
+    """Who is calling: the token's id, site, role and the name an admin gave it; for a `partner` token
+    the partner (site config `[[partners]]` id) it acts for."""
 
     token_id: str
     site_id: str
     role: str
     name: str
+    partner_id: str | None = None
 
 
-def create_token(engine: Engine, site_id: str, role: Role, name: str, now: datetime) -> tuple[str, str]:
-    """(token id, the token itself — shown once, never stored)."""
+def create_token(
+    engine: Engine, site_id: str, role: Role, name: str, now: datetime, partner_id: str | None = None
+) -> tuple[str, str]:
+    """(token id, the token itself — shown once, never stored). A `partner` token names its partner."""
+    if (role is Role.PARTNER) != (partner_id is not None):
+        raise ValueError("a partner token, and only a partner token, names the partner it acts for")
     token = new_device_token()
     token_id = str(uuid.uuid4())
     with engine.begin() as connection:
@@ -36,6 +42,7 @@ def create_token(engine: Engine, site_id: str, role: Role, name: str, now: datet
                 name=name,
                 token_hash=hash_device_token(token),
                 created_at=to_db(now),
+                partner_id=partner_id,
             )
         )
     return token_id, token
@@ -44,11 +51,15 @@ def create_token(engine: Engine, site_id: str, role: Role, name: str, now: datet
 def find_device(engine: Engine, token: str) -> Device | None:
     with engine.connect() as connection:
         row = connection.execute(
-            select(device_tokens.c.id, device_tokens.c.site_id, device_tokens.c.role, device_tokens.c.name).where(
-                device_tokens.c.token_hash == hash_device_token(token), device_tokens.c.revoked_at.is_(None)
-            )
+            select(
+                device_tokens.c.id,
+                device_tokens.c.site_id,
+                device_tokens.c.role,
+                device_tokens.c.name,
+                device_tokens.c.partner_id,
+            ).where(device_tokens.c.token_hash == hash_device_token(token), device_tokens.c.revoked_at.is_(None))
         ).first()
-    return Device(row.id, row.site_id, row.role, row.name) if row else None
+    return Device(row.id, row.site_id, row.role, row.name, row.partner_id) if row else None
 
 
 def list_tokens(engine: Engine, site_id: str | None = None) -> list[dict[str, object]]:

@@ -43,11 +43,13 @@ class WebSession:
     area: str
     language: str
     csrf_token: str
+    #: For a partner token: the counselling partner it acts for.
+    partner_id: str | None = None
 
     @property
     def device(self) -> Device:
         """The token behind the session, as the API's own checks know callers."""
-        return Device(self.token_id, self.site_id, self.role, self.name)
+        return Device(self.token_id, self.site_id, self.role, self.name, self.partner_id)
 
 
 def _hash(secret: str) -> str:
@@ -66,7 +68,14 @@ class SessionStore:
         """A new session for `device` in `area`: (the cookie's secret, shown to this browser only, the session)."""
         secret = secrets.token_urlsafe(32)
         session = WebSession(
-            device.site_id, device.token_id, device.role, device.name, area, language, secrets.token_urlsafe(32)
+            device.site_id,
+            device.token_id,
+            device.role,
+            device.name,
+            area,
+            language,
+            secrets.token_urlsafe(32),
+            device.partner_id,
         )
         now = to_db(self._clock())
         with self._engines.write.begin() as connection:
@@ -89,7 +98,7 @@ class SessionStore:
     def find(self, secret: str, area: str) -> WebSession | None:
         """The live session of this cookie in `area`, or None (unknown, ended, expired, token revoked)."""
         query = (
-            select(web_sessions, device_tokens.c.role, device_tokens.c.name)
+            select(web_sessions, device_tokens.c.role, device_tokens.c.name, device_tokens.c.partner_id)
             .join(device_tokens, device_tokens.c.id == web_sessions.c.device_token_id)
             .where(
                 web_sessions.c.secret_hash == _hash(secret),
@@ -110,7 +119,9 @@ class SessionStore:
             return None
         if now - row.last_seen_at > TOUCH_AFTER:
             self._touch(row.secret_hash, now)
-        return WebSession(row.site_id, row.device_token_id, row.role, row.name, area, row.language, row.csrf_token)
+        return WebSession(
+            row.site_id, row.device_token_id, row.role, row.name, area, row.language, row.csrf_token, row.partner_id
+        )
 
     def set_language(self, secret: str, language: str) -> None:
         with self._engines.write.begin() as connection:

@@ -94,10 +94,9 @@ def report_table(output: str) -> dict[str, dict[str, str]]:
     header = next(index for index, line in enumerate(lines) if line.startswith("service "))
     headings = lines[header].split()[1:]
     name_width = len(lines[header]) - len(lines[header][len("service") :].lstrip())
-    return {
-        line[:name_width].strip(): dict(zip(headings, line[name_width:].split(), strict=True))
-        for line in lines[header + 1 :]
-    }
+    rows = lines[header + 1 :]
+    rows = rows[: rows.index("")] if "" in rows else rows  # the partners' table may follow a blank line
+    return {line[:name_width].strip(): dict(zip(headings, line[name_width:].split(), strict=True)) for line in rows}
 
 
 def test_the_report_names_services_and_counts_a_transferred_ticket_where_it_ended(server_factory):

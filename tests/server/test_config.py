@@ -43,6 +43,22 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ("idle_minutes = 480", "idle_minutes = 1", "web_sessions.idle_minutes"),
         ("longest_hours = 12", "longest_hour = 12", "web_sessions.longest_hour: unknown key"),
         ("address = ", "adress = ", "site.adress: unknown key"),
+        (
+            'services = ["notfall"]\nslots_per_day = 4',
+            'services = ["aufenthalt"]\nslots_per_day = 4',
+            "partners[0].services: 'aufenthalt' has no [services.later_slots]",
+        ),
+        (
+            'services = ["notfall"]\nslots_per_day = 4',
+            'services = ["visa"]\nslots_per_day = 4',
+            "unknown service 'visa'",
+        ),
+        ("slots_per_day = 4", "slots_per_day = 0", "partners[0].slots_per_day"),
+        ("slots_per_day = 4", 'slots_per_day = "4"', "partners[0].slots_per_day: expected a whole number"),
+        ("slots_per_day = 4", 'slots_per_day = 4\nphone = "0211 123"', "partners[0].phone: unknown key"),
+        ('id = "kim"', 'id = "caritas"', "partners[1].id: 'caritas' is used twice"),
+        ('names = { de = "Caritas Migrationsberatung", ', "names = { ", "partners[0].names: no name for de"),
+        ('counselling" }', 'counselling", fr = "Caritas" }', "partners[0].names: fr is not a language of the site"),
     ],
 )
 def test_each_mistake_is_named(tmp_path, old, new, expected):

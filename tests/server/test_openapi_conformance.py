@@ -173,6 +173,12 @@ AUTHENTICATED = [
     ("GET", "/metrics", "staff", {}),
     ("POST", "/api/v1/later-slots", "display", {"json": {"service": "notfall", "language": "uk"}}),
     ("POST", "/api/v1/check-in", "display", {"json": {"code": "x"}}),
+    ("GET", "/api/v1/partner", "kiosk", {}),
+    ("GET", "/api/v1/partner/availability", "staff", {}),
+    ("POST", "/api/v1/partner/slots", "kiosk", {"json": {"service": "notfall", "language": "uk", "day": "2026-11-24"}}),
+    ("GET", "/api/v1/partner/slots", "display", {}),
+    ("GET", "/api/v1/partner/slots/{slot_id}", "admin", {"slot_id": "x"}),
+    ("POST", "/api/v1/partner/slots/{slot_id}/cancel", "admin", {"slot_id": "x"}),
 ]
 
 
@@ -265,6 +271,7 @@ def test_every_route_answers_as_its_openapi_says(api: Conformance) -> None:
     bad_position = api.request("GET", "/api/v1/events", role="display", headers={"Last-Event-ID": "-1"})
     assert bad_position.status_code == 422
     _later_slots(api)
+    _partners(api)
     _events_are_their_typed_objects(server)
 
     # The next day: yesterday's ticket is expired wherever it turns up.
@@ -323,6 +330,50 @@ def _later_slots(api: Conformance) -> None:
     assert api.request("GET", "/api/v1/status/{token}", token=token).json()["ticket"]["status"] == "waiting"
     server.set_clock(window + timedelta(hours=1))
     assert api.request("POST", check_in, role="kiosk", json={"code": second["code"]}).status_code == 410
+
+
+def _partners(api: Conformance) -> None:
+    """A counselling partner: itself, where it may book, booking within and beyond its allotment, its own
+    slots, cancelling; what a partner token may not reach."""
+    me = api.request("GET", "/api/v1/partner", role="partner").json()
+    assert (me["id"], me["slots_per_day"]) == ("caritas", 4)
+    assert api.request("GET", "/api/v1/services", role="partner").status_code == 403
+    days = api.request("GET", "/api/v1/partner/availability", role="partner").json()["days"]
+    assert api.request("GET", "/api/v1/partner/availability", role="partner", params={"service": "notfall"}).ok
+    for service, status in (("aufenthalt", 403), ("visa", 404), ("Not an id", 422)):
+        answer = api.request("GET", "/api/v1/partner/availability", role="partner", params={"service": service})
+        assert answer.status_code == status
+
+    book = "/api/v1/partner/slots"
+    day = days[-1]["day"]
+
+    def booking(key: str | None, service: str = "notfall", on: str = day, **more: Any) -> requests.Response:
+        headers = {"Idempotency-Key": key} if key else {}
+        body = {"service": service, "language": "uk", "day": on, **more}
+        return api.request("POST", book, role="partner", json=body, headers=headers)
+
+    slots = [booking(f"partner-{n}").json() for n in range(4)]
+    assert booking("partner-0").status_code == 200
+    assert booking("partner-0", language="ar").json()["error"] == "idempotency_key_reused"
+    assert booking("partner-5").json()["error"] == "partner_allotment_exhausted"
+    assert booking("partner-6", service="aufenthalt").status_code == 403
+    assert booking("partner-7", service="visa").status_code == 404
+    assert booking("partner-8", on="2026-11-23").json()["error"] == "validation_error"  # today is the walk-ins'
+    assert booking(None).status_code == 422
+    by_admin = api.request("POST", book, role="admin", json={"service": "notfall", "language": "uk", "day": day})
+    assert by_admin.json()["error"] == "forbidden"  # an admin token acts for no partner
+
+    listed = api.request("GET", book, role="partner", params={"from": day, "until": day}).json()
+    assert [s["id"] for s in listed] == [s["id"] for s in slots]
+    backwards = {"from": day, "until": "2026-11-01"}
+    assert api.request("GET", book, role="partner", params=backwards).status_code == 422
+    one = "/api/v1/partner/slots/{slot_id}"
+    assert api.request("GET", one, role="partner", slot_id=slots[0]["id"]).json()["status"] == "booked"
+    assert api.request("GET", one, role="partner", slot_id="nope").status_code == 404
+    cancel = "/api/v1/partner/slots/{slot_id}/cancel"
+    assert api.request("POST", cancel, role="partner", slot_id=slots[0]["id"]).json()["status"] == "cancelled"
+    assert api.request("POST", cancel, role="partner", slot_id=slots[0]["id"]).json()["error"] == "slot_not_booked"
+    assert api.request("POST", cancel, role="partner", slot_id="nope").status_code == 404
 
 
 def _events_are_their_typed_objects(server: LiveServer) -> None:
