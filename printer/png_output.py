@@ -10,10 +10,9 @@ from __future__ import annotations
 import qrcode
 from PIL import Image, ImageDraw
 
-from printer.layout import Gap, QrCode, TextLine, draw, ticket_layout
+from printer.layout import Gap, Paper, QrCode, TextLine, draw, ticket_layout
 from printer.profile import FALLBACK_WIDTH_DOTS
 from printer.text_raster import draw_line, text_width, wrap
-from wartemarke.api_objects import Ticket
 
 #: One empty line on paper: font A's 24 dots plus the default line spacing.
 LINE_DOTS = 30
@@ -82,14 +81,14 @@ class PngSurface:
 
 
 def render_ticket_png(
-    ticket: Ticket,
+    ticket: Paper,
     *,
     office_name: str,
     language: str,
     width_dots: int = FALLBACK_WIDTH_DOTS,
     large_number: bool = False,
 ) -> Image.Image:
-    """The ticket as an RGB image, `width_dots` wide plus a white margin (576 = 80 mm paper)."""
+    """The ticket (or later slot) as an RGB image, `width_dots` wide plus a white margin (576 = 80 mm paper)."""
     surface = PngSurface(width_dots)
     draw(ticket_layout(ticket, office_name=office_name, language=language, large_number=large_number), surface)
     return surface.image()
