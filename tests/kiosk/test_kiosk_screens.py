@@ -54,6 +54,12 @@ def demo_services() -> list[Service]:
             remaining=0,
             closed_reason="quota_exhausted",
             next_open="2026-11-23T07:30:00+01:00",
+            # Today's tickets are gone: the card offers the next guaranteed later slot.
+            next_later_slot={
+                "day": "2026-11-24",
+                "start": "2026-11-24T09:30:00+01:00",
+                "end": "2026-11-24T10:00:00+01:00",
+            },
         ),
         service(
             "ukraine",
