@@ -393,8 +393,8 @@ class KioskController:
             return
         if not self.scanner_ready:
             return
-        if self.screen != Screen.SCAN:
-            self.language = self.language if self.screen == Screen.CONCERNS else self._greeting_language()
+        if self.screen == Screen.START:
+            self.language = self._greeting_language()  # the buttons' language until the paper tells its own
         self._checking_in = True
         self._refusal = None
         self._go(Screen.SCAN)

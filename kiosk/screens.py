@@ -416,7 +416,27 @@ class ConcernScreen(BoxLayout, KioskScreen):
             button.later_choice_id = card.later_choice_id if card.later_slot else ""
 
 
-class TicketScreen(FloatLayout, KioskScreen):
+class FactsAndCode:
+    """Mixin: a screen with `ids.facts` and `ids.code` (the QR code), side by side in landscape."""
+
+    @property
+    def side_by_side(self) -> bool:
+        return self.width > self.height and not self.large_print
+
+    def _arrange(self, *_args) -> None:
+        """Landscape puts the facts and the QR side by side; right-to-left puts the facts on the right."""
+        columns = self.ids.columns
+        facts, code = self.ids.facts, self.ids.code
+        wanted = [facts, code]
+        if self.side_by_side and self.rtl:
+            wanted.reverse()
+        if list(reversed(columns.children)) != wanted:
+            columns.clear_widgets()
+            for child in wanted:
+                columns.add_widget(child)
+
+
+class TicketScreen(FactsAndCode, FloatLayout, KioskScreen):
     view_type = TicketView
     scale = NumericProperty(1.0)
     text_scale = NumericProperty(1.0)
@@ -457,24 +477,8 @@ class TicketScreen(FloatLayout, KioskScreen):
             self._qr_text = view.qr_text
             self.ids.qr.texture = qr_texture(view.qr_text) if view.qr_text else None
 
-    @property
-    def side_by_side(self) -> bool:
-        return self.width > self.height and not self.large_print
 
-    def _arrange(self, *_args) -> None:
-        """Landscape puts the facts and the QR side by side; right-to-left puts the facts on the right."""
-        columns = self.ids.columns
-        facts, code = self.ids.facts, self.ids.code
-        wanted = [facts, code]
-        if self.side_by_side and self.rtl:
-            wanted.reverse()
-        if list(reversed(columns.children)) != wanted:
-            columns.clear_widgets()
-            for child in wanted:
-                columns.add_widget(child)
-
-
-class SlotScreen(FloatLayout, KioskScreen):
+class SlotScreen(FactsAndCode, FloatLayout, KioskScreen):
     """A guaranteed later slot just booked: its day and window, what to do on the day, the QR code."""
 
     view_type = SlotView
@@ -485,7 +489,8 @@ class SlotScreen(FloatLayout, KioskScreen):
     day = StringProperty("")
     window = StringProperty("")
     concern = StringProperty("")
-    on_the_day = StringProperty("")
+    #: "On that day, come from 9:00 …" (a Kivy property may not start with "on_": that is an event).
+    arrival = StringProperty("")
     bring = StringProperty("")
     instruction = StringProperty("")
     qr_caption = StringProperty("")
@@ -499,10 +504,13 @@ class SlotScreen(FloatLayout, KioskScreen):
         self._qr_text = ""
         super().__init__(**kwargs)
 
+        self.bind(size=self._arrange, rtl=self._arrange, large_print=self._arrange)
+
     def show(self, view: SlotView) -> None:
         self.rtl = view.rtl
-        for name in ("title", "day", "window", "concern", "on_the_day", "bring", "instruction", "qr_caption"):
+        for name in ("title", "day", "window", "concern", "bring", "instruction", "qr_caption"):
             setattr(self, name, getattr(view, name))
+        self.arrival = view.on_the_day
         self.done_label = view.done_label
         self.large_print_label = view.large_print_label
         self.failed = view.print_state == "failed"
@@ -522,20 +530,27 @@ class MessagesScreen:
     """Mixin: a screen whose `ids.messages` holds one title and sentence per language, each in its own
     direction (screens for every language at once, before the visitor chose one)."""
 
+    #: Text size of the messages: larger where one language alone is shown.
+    message_factor = 1.0
+
     def show_messages(self, messages: tuple[Message, ...]) -> None:
         grid = self.ids.messages
         grid.clear_widgets()
+        self.message_factor = 1.5 if len(messages) == 1 else 1.0
         for message in messages:
             grid.add_widget(
                 OutOfServiceMessage(
-                    title=message.title, text=message.text, rtl=is_rtl(message.language), scale=self.text_scale
+                    title=message.title,
+                    text=message.text,
+                    rtl=is_rtl(message.language),
+                    scale=self.text_scale * self.message_factor,
                 )
             )
 
     def on_text_scale(self, _instance, value: float) -> None:
         grid = self.ids.get("messages")  # None while the kv rule is still being applied
         for item in grid.children if grid is not None else ():
-            item.scale = value
+            item.scale = value * self.message_factor
 
 
 class ScanScreen(MessagesScreen, BoxLayout, KioskScreen):
