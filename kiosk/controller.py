@@ -331,7 +331,7 @@ class KioskController:
         if service is None or not is_available(service):
             return
         pending = self._pending
-        if pending is None or (pending.service, pending.language) != (service_id, self.language):
+        if pending is None or (pending.service, pending.language, pending.later) != (service_id, self.language, False):
             pending = _PendingIssue(service_id, self.language, self.new_key(), self.clock())
             self._pending = pending
         self.notice = ""

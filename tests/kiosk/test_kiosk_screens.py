@@ -80,7 +80,7 @@ def check_screen(root: KioskRoot, language: str) -> None:
             assert widget.y >= root.y - 1 and widget.top <= root.top + 1, f"off screen: {widget.source!r}"
             if language == "ar" and any("\u0600" <= ch <= "\u06ff" for ch in widget.source):
                 assert widget.text != widget.source, f"Arabic not shaped: {widget.source!r}"
-        if isinstance(widget, KioskButton):
+        if isinstance(widget, KioskButton) and not widget.disabled:  # a hidden, disabled button is no target
             assert min(widget.size) >= 48 * root.scale, f"touch target too small: {widget.label!r}"
             if widget.label:
                 assert widget.texture_size[0] <= widget.width + 1, f"button text cut off: {widget.label!r}"
