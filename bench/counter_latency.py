@@ -36,8 +36,8 @@ os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="wartemarke-kivy-"))
 
 from client import EventStream, QueueClient  # noqa: E402
 from counter.controller import CounterController  # noqa: E402
-from counter.serial_scanner import SerialScanner  # noqa: E402
 from launcher.live_server import DEMO_SITE, LiveServer  # noqa: E402
+from wartemarke.scanner.serial_scanner import SerialScanner  # noqa: E402
 
 COUNTER = "3"  # serves aufenthalt (no quota) and ukraine
 SERVICE = "aufenthalt"

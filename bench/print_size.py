@@ -1,11 +1,11 @@
-"""Bytes per printed ticket and how long they take on the wire, per language and printer profile.
+"""Bytes per printed ticket (and guaranteed later slot) and how long they take on the wire, per language and profile.
 
 Compares the real ticket (printer text + native QR, raster only for lines the printer cannot draw)
 with an all-image ticket of the same layout (the preview PNG sent as one raster image, as printing
 stacks that render everything to a bitmap do). Transfer time is computed for a serial line with
 8N1 framing (10 bits per byte); USB and network links are faster still.
 
-    .venv/bin/python bench/print_size.py [--profile TM-T20III]
+    .venv/bin/python bench/print_size.py [--profile TM-T20III] [--paper ticket|slot]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from printer.layout import ticket_layout  # noqa: E402
 from printer.links.serial_link import BITS_PER_BYTE  # noqa: E402
 from printer.png_output import MARGIN, render_ticket_png  # noqa: E402
 from printer.profile import PrinterProfile  # noqa: E402
-from printer.sample_ticket import SAMPLE_OFFICE, sample_ticket  # noqa: E402
+from printer.sample_ticket import SAMPLE_OFFICE, sample_slot, sample_ticket  # noqa: E402
 
 LANGUAGES = ("de", "uk", "ar", "fa")
 BAUD_RATES = (9600, 115200)
@@ -51,7 +51,12 @@ def seconds(size: int, baud: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", action="append", help="python-escpos profile (repeatable)")
-    profiles = parser.parse_args().profile or ["TM-T20III", "TM-T88IV"]
+    parser.add_argument(
+        "--paper", choices=["ticket", "slot"], default="ticket", help="a numbered ticket or a later slot"
+    )
+    args = parser.parse_args()
+    profiles = args.profile or ["TM-T20III", "TM-T88IV"]
+    sample = sample_slot if args.paper == "slot" else sample_ticket
     header = (
         f"{'profile':<10} {'lang':<4} {'bytes':>6} {'9600 s':>7} {'115200 s':>8} {'render ms':>9} | "
         f"{'all-image':>9} {'9600 s':>7} {'115200 s':>8}  target"
@@ -61,14 +66,14 @@ def main() -> None:
     for name in profiles:
         profile = PrinterProfile.named(name)
         for language in LANGUAGES:
-            ticket = sample_ticket(language)
+            ticket = sample(language)
             timings = []
             for _ in range(5):
                 started = time.perf_counter()
                 data = ticket_bytes(ticket_layout(ticket, office_name=SAMPLE_OFFICE, language=language), profile)
                 timings.append(time.perf_counter() - started)
             image_size = len(all_image_ticket(ticket, language, profile))
-            target = TARGETS.get(language)
+            target = TARGETS.get(language) if args.paper == "ticket" else None  # the targets are a ticket's
             verdict = "" if target is None else f"<= {target}: {'met' if len(data) <= target else 'MISSED'}"
             print(
                 f"{name:<10} {language:<4} {len(data):>6} {seconds(len(data), 9600):>7.2f} "

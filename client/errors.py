@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 
@@ -82,7 +83,58 @@ class InvalidTransition(ApiError):
 
 
 class Expired(ApiError):
-    """410: a genuine code, but of a ticket from an earlier service day."""
+    """410: a genuine code, but of a ticket from an earlier service day, or of a later slot whose check-in closed.
+
+    `number` is the ticket's number (None for a later slot), `day` its service day, when the server says.
+    """
+
+    def __init__(
+        self, status: int | None, error: str, message: str, number: str | None = None, day: date | None = None
+    ) -> None:
+        super().__init__(status, error, message)
+        self.number = number
+        self.day = day
+
+
+class SlotsAvailable(ApiError):
+    """409: a later slot was asked for while today's walk-in tickets of `service` can still be drawn."""
+
+    def __init__(self, status: int | None, error: str, message: str, service: str | None = None) -> None:
+        super().__init__(status, error, message)
+        self.service = service
+
+
+class NoLaterSlots(ApiError):
+    """409: every window of the coming open days is booked (or the service gives no later slots)."""
+
+    def __init__(self, status: int | None, error: str, message: str, service: str | None = None) -> None:
+        super().__init__(status, error, message)
+        self.service = service
+
+
+class TooEarly(ApiError):
+    """409: a later slot's check-in has not opened yet: come back at `check_in_from` (its `window_start`-`window_end`).
+
+    The times are the site's wall clock with its offset, as the server sent them (None if it did not).
+    """
+
+    def __init__(
+        self,
+        status: int | None,
+        error: str,
+        message: str,
+        check_in_from: datetime | None = None,
+        window_start: datetime | None = None,
+        window_end: datetime | None = None,
+    ) -> None:
+        super().__init__(status, error, message)
+        self.check_in_from = check_in_from
+        self.window_start = window_start
+        self.window_end = window_end
+
+
+class SlotCancelled(ApiError):
+    """409: the office cancelled this later slot."""
 
 
 class ValidationFailed(ApiError):
@@ -108,6 +160,10 @@ _BY_CODE: dict[str, type[ApiError]] = {
     "service_closed": ServiceClosed,
     "invalid_transition": InvalidTransition,
     "expired": Expired,
+    "slots_available": SlotsAvailable,
+    "no_later_slots": NoLaterSlots,
+    "too_early": TooEarly,
+    "slot_cancelled": SlotCancelled,
     "validation_error": ValidationFailed,
     "rate_limited": RateLimited,
 }
@@ -162,7 +218,39 @@ def error_from_response(status: int, body: Any, headers: Mapping[str, str], reas
         return QuotaExhausted(status, code, message, service=service)
     if cls is RateLimited:
         return RateLimited(status, code, message, retry_after=parse_retry_after(headers.get("Retry-After")))
+    fields = body if isinstance(body, dict) else {}
+    if cls in (SlotsAvailable, NoLaterSlots):
+        return cls(status, code, message, service=fields.get("service"))
+    if cls is TooEarly:
+        window = fields.get("window") if isinstance(fields.get("window"), dict) else {}
+        return TooEarly(
+            status,
+            code,
+            message,
+            check_in_from=_moment(fields.get("check_in_from")),
+            window_start=_moment(window.get("start")),
+            window_end=_moment(window.get("end")),
+        )
+    if cls is Expired:
+        number = fields.get("number")
+        return Expired(status, code, message, number=number if isinstance(number, str) else None, day=_day(fields))
     return cls(status, code, message)
+
+
+def _moment(value: Any) -> datetime | None:
+    """An aware time from the body, or None: a refusal with a garbled time is still a refusal."""
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def _day(fields: Mapping[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(fields["day"]) if isinstance(fields.get("day"), str) else None
+    except ValueError:
+        return None
 
 
 def _default_code(cls: type[ApiError], status: int) -> str:

@@ -5,8 +5,9 @@ Three promises the apps build on:
   number of attempts) and either returns the answer as a typed API object (`wartemarke.api_objects`)
   or raises an `ApiError` subclass — also for an answer that is not the object the route promises
   (`MalformedAnswer`), so no app ever works on half a ticket.
-- A ticket is never issued twice by accident: `issue_ticket` sends one Idempotency-Key on every
-  attempt, so the server hands back the same ticket for a retry after a lost answer.
+- A ticket is never issued twice by accident: `issue_ticket` (and `book_later_slot`) sends one
+  Idempotency-Key on every attempt, so the server hands back the same ticket (slot) for a retry
+  after a lost answer.
 - A state change is never replayed when the server may already have done it: `call_next` after a
   read timeout is *not* sent again, because the first attempt may have called a visitor already.
   Such requests are only retried when the connection was refused (nothing was delivered).
@@ -33,7 +34,18 @@ from pydantic import TypeAdapter, ValidationError
 from client.backoff import Backoff
 from client.connection_failure import RETRYABLE_STATUSES, describe_failure, never_reached_server
 from client.errors import ApiError, MalformedAnswer, ServerUnavailable, error_from_response
-from wartemarke.api_objects import Board, Counter, DeviceStatus, Health, Service, Site, Ticket, TicketStatus
+from wartemarke.api_objects import (
+    Board,
+    Counter,
+    DeviceStatus,
+    Health,
+    Service,
+    Site,
+    Slot,
+    SlotStatus,
+    Ticket,
+    TicketStatus,
+)
 
 API = "/api/v1"
 USER_AGENT = "wartemarke-client/0.1"
@@ -102,6 +114,14 @@ class QueueClient:
         """The public status of the ticket whose code carries `token` (what the phone page shows)."""
         return self._call("GET", f"/status/{_segment(token)}", TicketStatus)
 
+    def code_status(self, code: str) -> TicketStatus | SlotStatus:
+        """The public status behind a scanned code (a ticket's, or a later slot's with its day and language).
+
+        Takes the text as a scanner read it; the server accepts the token in any case.
+        """
+        token = code.strip().rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+        return self._call("GET", f"/status/{_segment(token or '-')}", SlotStatus | TicketStatus)
+
     def ticket(self, ticket_id: str) -> Ticket:
         return self._call("GET", f"/tickets/{_segment(ticket_id)}", Ticket)
 
@@ -132,6 +152,31 @@ class QueueClient:
             headers={"Idempotency-Key": key},
             replayable=True,
         )
+
+    def book_later_slot(self, service: str, language: str, idempotency_key: str | None = None) -> Slot:
+        """Book the earliest free guaranteed later slot of `service` (once today's walk-in tickets are gone).
+
+        Like `issue_ticket`, every attempt carries the same Idempotency-Key (pass the kiosk's own key
+        to reuse it across its own retries), so a retry after a lost answer gets the same slot.
+        Refusals: `SlotsAvailable` (walk-in tickets can still be drawn today), `NoLaterSlots`, `RateLimited`.
+        """
+        key = idempotency_key or str(uuid.uuid4())
+        return self._call(
+            "POST",
+            "/later-slots",
+            Slot,
+            body={"service": service, "language": language},
+            headers={"Idempotency-Key": key},
+            replayable=True,
+        )
+
+    def check_in(self, code: str) -> Ticket:
+        """Check a later slot in with the text its QR code holds; the numbered ticket of the slot's service.
+
+        Checking in twice answers the same ticket, so a retry is safe. Refusals: `TooEarly` (with
+        when check-in opens), `Expired` (check-in closed), `SlotCancelled`, `InvalidCode`, `NotFound`.
+        """
+        return self._call("POST", "/check-in", Ticket, body={"code": code}, replayable=True)
 
     def report_device_status(self, status: str, detail: str = "") -> DeviceStatus:
         """Tell the server how this device is (e.g. "paper_out"); last report wins, so it is replayable."""

@@ -1,5 +1,6 @@
 """The staff counter app: call, serve and scan tickets at one counter.
 
-`controller` holds what happens (no Kivy), `code_framer`/`serial_scanner`/`keyboard_wedge` turn
-scanner input into ticket codes, `app` and `counter.kv` are the Kivy screen, `main` the command.
+`controller` holds what happens (no Kivy), `shortcuts` tells keys from scans (the scanners
+themselves are shared with the kiosk: `wartemarke.scanner`), `app` and `counter.kv` are the Kivy
+screen, `main` the command.
 """

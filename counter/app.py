@@ -21,14 +21,14 @@ from client import QueueClient
 from client.live_events import LiveEvents
 from counter.config import CounterConfig
 from counter.controller import CounterController
-from counter.keyboard_wedge import KeyboardWedge
 from counter.screen import CounterScreen
-from counter.serial_scanner import SerialScanner
 from counter.shortcuts import KeyRouter
 from counter.views import CounterView
 from wartemarke.i18n import gettext_for
 from wartemarke.kivy_shell.clock import ui_thread_on_clock
 from wartemarke.kivy_shell.device_app import DeviceApp
+from wartemarke.scanner.keyboard_wedge import KeyboardWedge
+from wartemarke.scanner.serial_scanner import SerialScanner
 from wartemarke.ui_thread import Lanes
 
 log = logging.getLogger(__name__)

@@ -6,13 +6,14 @@ naming it instead of a counter whose scanner silently does nothing.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
 from wartemarke.config_file import ConfigModel
 from wartemarke.device_config import DeviceConfig, Language
 from wartemarke.keys import key_name
+from wartemarke.scanner.settings import ScannerSection
 
 #: The clerk's actions, in the order the buttons appear.
 ACTIONS = ("call_next", "recall", "start", "finish", "no_show", "transfer", "cancel")
@@ -26,24 +27,6 @@ class CounterSection(ConfigModel):
     id: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     #: Language of the staff screen.
     language: Language = "de"
-
-
-class ScannerSection(ConfigModel):
-    #: "keyboard" = a USB scanner that types (keyboard wedge), "serial" = RS-232/USB-CDC, "none".
-    kind: Literal["keyboard", "serial", "none"] = "keyboard"
-    #: Serial only: device path (better a stable /dev/serial/by-id/... link) or a pyserial URL.
-    port: str | None = None
-    baudrate: Literal[1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] = 9600
-    #: Keyboard only: a scan is a burst whose keys come on average at most this far apart ...
-    max_key_gap_ms: Annotated[float, Field(gt=0, le=500)] = 50
-    #: ... and has at least this many characters (ticket codes are far longer).
-    min_length: Annotated[int, Field(ge=4, le=200)] = 8
-
-    @model_validator(mode="after")
-    def _serial_needs_port(self) -> ScannerSection:
-        if self.kind == "serial" and not self.port:
-            raise ValueError('kind = "serial" needs port, e.g. port = "/dev/ttyACM0"')
-        return self
 
 
 class ShortcutsSection(ConfigModel):

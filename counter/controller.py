@@ -23,6 +23,8 @@ from client.errors import (
     InvalidTransition,
     NotFound,
     ServerUnavailable,
+    SlotCancelled,
+    TooEarly,
     Unauthorized,
 )
 from counter.config import ACTIONS
@@ -382,8 +384,17 @@ class CounterController:
             self._say("error", self._transition_refused(ticket_id, exc), notify=False)
         except InvalidCode:
             self._say("error", _("This code is not a ticket of this office."), notify=False)
-        except Expired:
-            self._say("error", _("This ticket is from an earlier day and no longer valid."), notify=False)
+        except Expired as exc:
+            if exc.number is None and exc.day is not None:  # a later slot's paper, not a ticket's
+                self._say("error", _("The check-in time of this slot is over."), notify=False)
+            else:
+                self._say("error", _("This ticket is from an earlier day and no longer valid."), notify=False)
+        except TooEarly as exc:
+            opens = exc.check_in_from
+            when = f"{opens.hour}:{opens.minute:02d}" if opens else "?"
+            self._say("error", _("This slot's check-in opens at {time}.").format(time=when), notify=False)
+        except SlotCancelled:
+            self._say("error", _("The office cancelled this slot."), notify=False)
         except NotFound:
             text = _("No such ticket.") if scanning else _("The server does not know this counter or ticket.")
             self._say("error", text, notify=False)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from counter.keyboard_wedge import KeyboardWedge
 from wartemarke.keys import ENTER_KEYS, KEYCODES, KeyChord
+from wartemarke.scanner.keyboard_wedge import KeyboardWedge
 
 ESCAPE = KEYCODES["escape"]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from wartemarke.api_objects import Service, Ticket, TicketSummary
+from wartemarke.api_objects import Service, Ticket, TicketSummary, TimeWindow
 from wartemarke.language_names import language_label
 
 Translate = Callable[[str], str]
@@ -24,13 +24,15 @@ class TicketCard:
     status_code: str = ""
     #: The visitor's language, e.g. "العربية / Arabisch": its own name and the clerk's name for it.
     language: str = ""
+    #: "guaranteed slot 9:30–10:00" for a ticket a later slot was checked in for; "" for a walk-in ticket.
+    slot: str = ""
 
     @property
     def details(self) -> str:
-        """Status and waiting time in one line, without saying "waiting" twice."""
+        """Status and waiting time in one line, without saying "waiting" twice; then the slot's window."""
         if self.since and self.status_code == "waiting":
-            return self.since
-        return " · ".join(part for part in (self.status, self.since) if part)
+            return " · ".join(part for part in (self.since, self.slot) if part)
+        return " · ".join(part for part in (self.status, self.since, self.slot) if part)
 
 
 def status_words(status: str, _: Translate) -> str:
@@ -78,4 +80,15 @@ def ticket_card(
         since=since_text(ticket.issued_at, now, _),
         status_code=ticket.status,
         language=language_label(ticket.language, language) if ticket.language else "",
+        slot=slot_text(ticket.slot_window, _),
+    )
+
+
+def slot_text(window: TimeWindow | None, _: Translate) -> str:
+    """The window of the later slot a ticket came from, in the site's wall clock."""
+    if window is None:
+        return ""
+    start, end = window.start, window.end
+    return _("guaranteed slot {start}–{end}").format(
+        start=f"{start.hour}:{start.minute:02d}", end=f"{end.hour}:{end.minute:02d}"
     )

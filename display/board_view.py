@@ -84,13 +84,22 @@ def wait_text(wait: Wait | None, language: str) -> str:
 
 
 def slots_text(service: Service, language: str) -> str:
+    """Slots left today; once none are, the next guaranteed later slot a kiosk would book ("Termin: Di., 8:00 Uhr")
+    in their place: the column's heading already says that today's are gone."""
     _ = gettext_for("display", language)
     if service.quota is None:
         return "-" if is_rtl(language) else "—"
     remaining = service.remaining
     if remaining is None:
         return _("unknown")
-    return _("none left") if remaining <= 0 else str(remaining)
+    if remaining > 0:
+        return str(remaining)
+    offer = service.next_later_slot
+    if offer is None:
+        return _("none left")
+    # A weekday is enough: later slots are booked a few open days ahead, and the cell is narrow.
+    weekday = format_date(offer.day, "EEE", locale=language)
+    return _("slot: {day}, {time}").format(day=weekday, time=f"{offer.start.hour}:{offer.start.minute:02d}")
 
 
 def view_board(board: Board, *, language: str, now: datetime, notice: str | dict[str, str] = "") -> BoardView:

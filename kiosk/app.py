@@ -3,7 +3,8 @@
 `KioskRuntime` builds everything for one kiosk without needing `App.run()`, so tests can render the
 kiosk into a shared window; `KioskApp` is the thin Kivy App that `wartemarke kiosk` runs
 (`kiosk.main`). Every view the controller makes goes to the screens and to the narrator (speech);
-every key press goes to the keypad.
+every key press goes to the keypad (or, on a kiosk with a keyboard-wedge scanner, the scanner's keys to
+it); a scanned code goes to the controller's `scanned`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from client.live_events import LiveEvents
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.deferred_printer import DeferredPrinter
+from kiosk.keyboard_scanner import KeyboardScanner
 from kiosk.keypad import Keypad
 from kiosk.narration import Narrator
 from kiosk.ports import QueueApi, TicketPrinter
@@ -27,6 +29,8 @@ from kiosk.screens import KioskRoot, load_layout
 from kiosk.views import View
 from wartemarke.kivy_shell.clock import ClockTimers, ui_thread_on_clock
 from wartemarke.kivy_shell.device_app import DeviceApp
+from wartemarke.scanner.keyboard_wedge import KeyboardWedge
+from wartemarke.scanner.serial_scanner import SerialScanner
 from wartemarke.speech_channel import SpeechChannel, open_speech_channel
 from wartemarke.ui_thread import Lanes
 
@@ -73,8 +77,23 @@ class KioskRuntime:
             settings=config.kiosk,
             prepare_ticket=prepare_qr,
             accessibility=config.accessibility,
+            scanner=config.scanner is not None and config.scanner.kind == "keyboard",
             **({"now": now} if now else {}),
         )
+        self.serial_scanner: SerialScanner | None = None
+        self.keyboard_scanner: KeyboardScanner | None = None
+        scanner = config.scanner
+        if scanner is not None and scanner.kind == "keyboard":
+            wedge = KeyboardWedge(scanner.max_key_gap_ms / 1000, scanner.min_length)
+            self.keyboard_scanner = KeyboardScanner(wedge, self.controller.scanned)
+        elif scanner is not None and scanner.kind == "serial" and scanner.port is not None:
+            # "I have a slot" appears once the scanner answers (and goes while it is unplugged).
+            self.serial_scanner = SerialScanner(
+                scanner.port,
+                scanner.baudrate,
+                on_code=lambda code: self.ui.call_soon(partial(self.controller.scanned, code)),
+                on_state=lambda connected: self.ui.call_soon(partial(self.controller.set_scanner_ready, connected)),
+            )
         self.speech = self._open_speech(config) if speech is ... else speech
         if self.speech is not None:
             # The visitor's time on a screen counts from the end of what was said to them.
@@ -125,7 +144,13 @@ class KioskRuntime:
             self.narrator.show(view)
 
     def key_down(self, _window: object, keycode: int, _scancode: int, _text: str | None, modifiers: list) -> bool:
+        if self.keyboard_scanner is not None and self.keyboard_scanner.key_down(keycode, modifiers):
+            return True
         return self.keypad.key_down(keycode, modifiers)
+
+    def text_input(self, _window: object, text: str) -> None:
+        if self.keyboard_scanner is not None:
+            self.keyboard_scanner.text(text)
 
     def start(self) -> None:
         from kivy.core.window import Window
@@ -133,13 +158,17 @@ class KioskRuntime:
         self.controller.start()
         if self.events is not None:
             self.events.start()
-        Window.bind(on_key_down=self.key_down)
+        if self.serial_scanner is not None:
+            self.serial_scanner.start()
+        Window.bind(on_key_down=self.key_down, on_textinput=self.text_input)
 
     def stop(self) -> None:
         from kivy.core.window import Window
 
-        Window.unbind(on_key_down=self.key_down)
+        Window.unbind(on_key_down=self.key_down, on_textinput=self.text_input)
         self.controller.stop()
+        if self.serial_scanner is not None:
+            self.serial_scanner.stop()
         if self.speech is not None:
             self.speech.close()
         if self.events is not None:

@@ -1,4 +1,4 @@
-"""kiosk.toml: where the server is, which printer to use, what the visitor may choose, which keys do what.
+"""kiosk.toml: where the server is, which printer and scanner to use, what the visitor may choose, which keys do what.
 
 Validated at start (via wartemarke.config_file) so a typo stops the kiosk with one message naming
 the key, instead of a kiosk that silently prints nothing.
@@ -7,7 +7,7 @@ the key, instead of a kiosk that silently prints nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
@@ -15,6 +15,7 @@ from wartemarke.config_file import ConfigModel
 from wartemarke.device_config import DeviceConfig, Language, Languages
 from wartemarke.i18n import LANGUAGE_NAMES
 from wartemarke.keys import key_name
+from wartemarke.scanner.settings import ScannerSection
 from wartemarke.speech import RATE_RANGE, VOLUME_RANGE
 
 
@@ -145,12 +146,48 @@ class AccessibilitySection(ConfigModel):
         return self
 
 
+def typed_by_a_scanner(name: str) -> bool:
+    """Whether a keyboard-wedge scanner types this key while it types a code (a letter, digit or space)."""
+    return "+" not in name and (len(name) == 1 or name == "spacebar")
+
+
 class KioskConfig(DeviceConfig):
     token_role = "kiosk"
     printer: PrinterSection
     kiosk: KioskSection
     keys: KeysSection = KeysSection()
     accessibility: AccessibilitySection = AccessibilitySection()
+    #: The QR scanner for "I have a slot" (serial or keyboard wedge, as at the counter); none: no button.
+    scanner: ScannerSection | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_a_scanner_does_not_type(cls, data: Any) -> Any:
+        """With a keyboard-wedge scanner, letters and digits are the scanner's, never the keypad's.
+
+        A key named in [keys] that the scanner types is a mistake and named; the letters among the
+        default keys (h, r, l) are simply not used then.
+        """
+        scanner, given = (data.get("scanner"), data.get("keys", {})) if isinstance(data, dict) else (None, None)
+        if (
+            not isinstance(scanner, dict)
+            or scanner.get("kind", "keyboard") != "keyboard"
+            or not isinstance(given, dict)
+        ):
+            return data
+        keys: dict[str, Any] = dict(given)
+        for action, field in KeysSection.model_fields.items():
+            if action not in given:
+                keys[action] = [name for name in field.default if not typed_by_a_scanner(name)]
+                continue
+            names = given[action] if isinstance(given[action], list) else []
+            typed = [name for name in names if isinstance(name, str) and typed_by_a_scanner(name.strip().lower())]
+            if typed:
+                raise ValueError(
+                    f'keys.{action}: {typed[0]!r} is typed by the keyboard scanner ([scanner] kind = "keyboard"); '
+                    "use keypad, arrow or function keys"
+                )
+        return {**data, "keys": keys}
 
 
 load_kiosk_config = KioskConfig.load

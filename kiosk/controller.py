@@ -14,6 +14,10 @@ The rules the visitor relies on:
   within three seconds and comes back by itself once it answers again.
 - A ticket the printer could not print stays on screen with its QR code, and the printer's fault is
   reported to the server so staff see it.
+- Nobody leaves with nothing: a concern whose tickets are gone for today offers its next guaranteed
+  later slot (`book_later_slot`, one tap, the same idempotency rules as a ticket), printed like a
+  ticket. On the slot's day its holder scans the paper at the kiosk's scanner (`scanned`) and gets
+  a numbered ticket, or is told plainly when to come back or whom to ask.
 - Everything a touch does, a key does too (EN 301 549 §5.1): `key` moves a focus ring over the
   screen's choices (`views.Choice`) and `activate` does what touching that choice does, for touch
   and keys alike. A visitor who uses keys, speech or large print gets more time, and a warning
@@ -33,26 +37,38 @@ from typing import Any
 from client import Event
 from client.errors import (
     ApiError,
+    Expired,
     Forbidden,
+    InvalidCode,
+    NoLaterSlots,
+    NotFound,
     QuotaExhausted,
     RateLimited,
     ServerUnavailable,
     ServiceClosed,
+    SlotCancelled,
+    SlotsAvailable,
+    TooEarly,
     Unauthorized,
 )
 from kiosk.assistance import Assistance, resolve_focus, step_focus
+from kiosk.check_in import CheckInRefusal, refusal_text
 from kiosk.config import AccessibilitySection, KioskSection
 from kiosk.ports import QueueApi, Runner, Scheduler, TicketPrinter, TimerHandle
 from kiosk.printer_health import PRINTING_STATUSES, device_status
 from kiosk.staff_exit import StaffExitGesture, StaffPin
 from kiosk.views import (
+    CHECK_IN,
     LARGE_PRINT,
+    CheckInProblemView,
     ConcernsView,
     LanguageChoice,
-    OutOfServiceMessage,
+    Message,
     OutOfServiceView,
     PrintState,
+    ScanView,
     Screen,
+    SlotView,
     StaffPinView,
     StartView,
     TicketView,
@@ -61,6 +77,8 @@ from kiosk.views import (
 from kiosk.wording import (
     ahead_text,
     assisted_instruction,
+    clock_text,
+    day_text,
     help_lines,
     is_available,
     kiosk_text,
@@ -68,8 +86,9 @@ from kiosk.wording import (
     service_name,
     wait_text,
     warning_lines,
+    window_text,
 )
-from wartemarke.api_objects import Service, Ticket
+from wartemarke.api_objects import Service, Slot, Ticket
 from wartemarke.i18n import LANGUAGE_NAMES, is_rtl
 from wartemarke.speech import Utterance
 from wartemarke.ui_thread import Outcome
@@ -107,15 +126,21 @@ def _message(error: BaseException | None) -> str:
     return (error.message if isinstance(error, ApiError) else "") or str(error)
 
 
+def _paper_name(paper: Ticket | Slot) -> str:
+    return f"later slot {paper.day} {paper.window.start:%H:%M}" if isinstance(paper, Slot) else f"ticket {paper.number}"
+
+
 @dataclass
 class _PendingIssue:
-    """A choice the visitor made whose ticket we have not seen yet; its key makes retries safe."""
+    """A choice the visitor made whose ticket (or later slot) we have not seen yet; its key makes retries safe."""
 
     service: str
     language: str
     key: str
     started: float
     attempt: int = 0
+    #: A guaranteed later slot rather than today's ticket.
+    later: bool = False
 
 
 class KioskController:
@@ -132,8 +157,9 @@ class KioskController:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
         new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
-        prepare_ticket: Callable[[Ticket], None] = lambda ticket: None,
+        prepare_ticket: Callable[[Ticket | Slot], None] = lambda ticket: None,
         accessibility: AccessibilitySection | None = None,
+        scanner: bool = False,
     ) -> None:
         self.api = api
         #: Asked every second whether the server answers; a client with a short timeout in the app.
@@ -158,6 +184,12 @@ class KioskController:
         self.services: list[Service] = []
         self.notice = ""
         self.ticket: Ticket | None = None
+        #: The guaranteed later slot on the slot screen.
+        self.slot: Slot | None = None
+        #: Whether "I have a slot" is offered: a scanner is configured and (a serial one) connected.
+        self.scanner_ready = scanner
+        self._checking_in = False
+        self._refusal: CheckInRefusal | None = None
         self.print_state = PrintState.PRINTING
         self.server_ok = True
         self.problem = ""  # for staff, on the out-of-service screen
@@ -181,6 +213,8 @@ class KioskController:
         self.choice_actions: dict[str, Callable[[str], None]] = {
             "language": self.choose_language,
             "service": self.choose_service,
+            "later": self.book_later_slot,
+            CHECK_IN: lambda _: self.start_check_in(),
             "back": lambda _: self.back(),
             "done": lambda _: self.finish_ticket(),
             LARGE_PRINT: lambda _: self.toggle_large_print(),
@@ -287,6 +321,8 @@ class KioskController:
     def back(self) -> None:
         if self.screen == Screen.CONCERNS:
             self._go(Screen.START)
+        elif self.screen == Screen.SCAN and not self._checking_in:
+            self._end_visit(Screen.START)
 
     def choose_service(self, service_id: str) -> None:
         if self.screen != Screen.CONCERNS:
@@ -295,8 +331,23 @@ class KioskController:
         if service is None or not is_available(service):
             return
         pending = self._pending
-        if pending is None or (pending.service, pending.language) != (service_id, self.language):
+        if pending is None or (pending.service, pending.language, pending.later) != (service_id, self.language, False):
             pending = _PendingIssue(service_id, self.language, self.new_key(), self.clock())
+            self._pending = pending
+        self.notice = ""
+        self._go(Screen.ISSUING)
+        self._issue(pending)
+
+    def book_later_slot(self, service_id: str) -> None:
+        """The button on a full concern's card: book its next guaranteed slot, then print it."""
+        if self.screen != Screen.CONCERNS:
+            return
+        service = self._service(service_id)
+        if service is None or is_available(service) or service.next_later_slot is None:
+            return
+        pending = self._pending
+        if pending is None or (pending.service, pending.language, pending.later) != (service_id, self.language, True):
+            pending = _PendingIssue(service_id, self.language, self.new_key(), self.clock(), later=True)
             self._pending = pending
         self.notice = ""
         self._go(Screen.ISSUING)
@@ -308,10 +359,90 @@ class KioskController:
             self._render()
 
     def finish_ticket(self) -> None:
-        """The visitor tapped "Done" (or the ticket screen timed out)."""
-        if self.screen == Screen.TICKET:
+        """The visitor tapped "Done" (or the ticket, slot or check-in screen timed out)."""
+        if self.screen in (Screen.TICKET, Screen.SLOT, Screen.CHECK_IN_PROBLEM):
             self.ticket = None
+            self.slot = None
+            self._refusal = None
             self._end_visit(Screen.START if self.server_ok else Screen.OUT_OF_SERVICE)
+
+    # ---------------------------------------------------------------- "I have a slot"
+
+    def set_scanner_ready(self, ready: bool) -> None:
+        """The kiosk's scanner came or went (a serial one unplugged): "I have a slot" is offered only with one."""
+        if ready == self.scanner_ready:
+            return
+        self.scanner_ready = ready
+        if self.screen == Screen.START:
+            self._render()
+
+    def start_check_in(self) -> None:
+        """ "I have a slot" on the start screen: ask for the paper under the scanner."""
+        if self.screen != Screen.START or not self.scanner_ready:
+            return
+        self.language = self._greeting_language()
+        self._go(Screen.SCAN)
+
+    def scanned(self, code: str) -> None:
+        """The kiosk's scanner read `code` (on the UI thread). A slot's paper is checked in wherever the
+        visitor stands before choosing anything; on other screens (a ticket coming out) it waits."""
+        code = code.strip()
+        if not code or self._checking_in:
+            return
+        if self.screen not in (Screen.START, Screen.CONCERNS, Screen.SCAN, Screen.CHECK_IN_PROBLEM):
+            return
+        if not self.scanner_ready:
+            return
+        if self.screen == Screen.START:
+            self.language = self._greeting_language()  # the buttons' language until the paper tells its own
+        self._checking_in = True
+        self._refusal = None
+        self._go(Screen.SCAN)
+        self._after(ISSUE_DEADLINE_SECONDS, "issue_deadline", self._check_in_deadline)
+
+        def check_in() -> Ticket | CheckInRefusal:
+            try:
+                ticket = self.api.check_in(code)
+            except (TooEarly, Expired, SlotCancelled) as refusal:
+                # The paper's language is the slot's: ask the code's public status which it is.
+                try:
+                    status = self.api.code_status(code)
+                except ApiError:
+                    return CheckInRefusal(refusal, None)
+                return CheckInRefusal(refusal, status.language)
+            except (InvalidCode, NotFound) as refusal:
+                return CheckInRefusal(refusal, None)
+            if ticket.slot_window is None:
+                return CheckInRefusal(None, ticket.language, ticket)
+            self.prepare_ticket(ticket)
+            return ticket
+
+        self.runner.run("issue", check_in, self._checked_in)
+
+    def _check_in_deadline(self) -> None:
+        if self.screen == Screen.SCAN and self._checking_in:
+            self._out_of_service("the server did not answer the check-in within 3 s")
+
+    def _checked_in(self, outcome: Outcome) -> None:
+        self._checking_in = False
+        self._cancel("issue_deadline")
+        if self.screen not in (Screen.SCAN, Screen.OUT_OF_SERVICE):
+            return
+        if outcome.ok and isinstance(outcome.value, Ticket):
+            self._show_ticket(outcome.value, outcome.value.language)
+            return
+        if outcome.ok:
+            self._refusal = outcome.value
+        else:
+            error, message = outcome.error, _message(outcome.error)
+            if _unreachable(error) or _token_rejected(error):
+                if self.screen == Screen.SCAN:
+                    self._out_of_service(f"check-in failed: {message}")
+                return
+            log.error("check-in refused: %s", message)
+            self._refusal = CheckInRefusal(error if isinstance(error, ApiError) else None, None)
+        if self.screen == Screen.SCAN:
+            self._go(Screen.CHECK_IN_PROBLEM)
 
     def corner_tap(self) -> None:
         """A tap in the staff corner; five quick ones open the PIN pad."""
@@ -385,7 +516,11 @@ class KioskController:
         self._after(ISSUE_DEADLINE_SECONDS, "issue_deadline", self._issue_deadline)
         self._after(BUSY_MESSAGE_SECONDS, "busy", self._issue_slow)
 
-        def issue() -> Ticket:
+        def issue() -> Ticket | Slot:
+            if pending.later:
+                slot = self.api.book_later_slot(pending.service, pending.language, idempotency_key=pending.key)
+                self.prepare_ticket(slot)
+                return slot
             ticket = self.api.issue_ticket(pending.service, pending.language, idempotency_key=pending.key)
             self.prepare_ticket(ticket)
             return ticket
@@ -405,9 +540,9 @@ class KioskController:
                 self._pending = None
                 self._cancel("issue_deadline")
                 if self.screen in (Screen.ISSUING, Screen.OUT_OF_SERVICE):
-                    self._show_ticket(outcome.value, pending.language)
+                    self._show_paper(outcome.value, pending.language)
                     return
-            log.warning("ticket %s arrived after the visitor left", outcome.value.number)
+            log.warning("%s arrived after the visitor left", _paper_name(outcome.value))
             return
         if not current or attempt != pending.attempt:
             return  # an older attempt failing says nothing about the newer one
@@ -423,7 +558,14 @@ class KioskController:
         if self.screen != Screen.ISSUING:
             return
         _ = kiosk_text(self.language)
-        if isinstance(error, QuotaExhausted | ServiceClosed):
+        if isinstance(error, SlotsAvailable):
+            self.notice = _("Tickets for today can be drawn again.")
+            self._refresh_services()
+        elif isinstance(error, NoLaterSlots):
+            self._mark_no_later_slot(pending.service)
+            self.notice = _("All guaranteed slots are taken.")
+            self._refresh_services()
+        elif isinstance(error, QuotaExhausted | ServiceClosed):
             quota_gone = isinstance(error, QuotaExhausted)
             self._mark_closed(pending.service, quota_gone)
             self.notice = _("No more slots today") if quota_gone else _("Closed right now")
@@ -434,6 +576,12 @@ class KioskController:
             log.error("ticket request refused: %s", message)
             self.notice = _("Something went wrong. Please ask at the information desk.")
         self._go(Screen.CONCERNS)
+
+    def _mark_no_later_slot(self, service_id: str) -> None:
+        """Take the offer off the card at once; the refresh that follows brings the server's own figures."""
+        for index, service in enumerate(self.services):
+            if service.id == service_id:
+                self.services[index] = service.model_copy(update={"next_later_slot": None})
 
     def _mark_closed(self, service_id: str, quota_gone: bool) -> None:
         """Grey the service out at once; the refresh that follows brings the server's own figures."""
@@ -449,23 +597,36 @@ class KioskController:
     # ---------------------------------------------------------------- printing
 
     def _show_ticket(self, ticket: Ticket, language: str) -> None:
-        self.ticket = ticket
+        self._show_paper(ticket, language)
+
+    def _show_paper(self, paper: Ticket | Slot, language: str) -> None:
+        """Put a ticket (or a later slot) on screen, then print it."""
+        if isinstance(paper, Slot):
+            self.ticket, self.slot, screen = None, paper, Screen.SLOT
+        else:
+            self.ticket, self.slot, screen = paper, None, Screen.TICKET
         self.language = language
         if self.printer is None:
             self.print_state = PrintState.FAILED
             self._report_device("error", self._printer_problem or "no printer")
-            self._go(Screen.TICKET)
+            self._go(screen)
             self._photo_timeout()
             return
         self.print_state = PrintState.PRINTING
-        self._go(Screen.TICKET)
+        self._go(screen)
         # Print once the ticket is on the glass: rendering a raster ticket competes for the CPU (and
         # the GIL) with drawing the screen, and the screen is what the visitor is looking at. (A zero
         # delay would not do: Kivy runs zero-delay callbacks within the same frame.)
-        self._after(PRINT_AFTER_SECONDS, "print_start", lambda: self._start_print(ticket, language))
+        self._after(PRINT_AFTER_SECONDS, "print_start", lambda: self._start_print(paper, language))
 
-    def _start_print(self, ticket: Ticket, language: str) -> None:
-        if self.ticket is not ticket:
+    def _showing(self, paper: Ticket | Slot) -> bool:
+        """Whether `paper` is what the screen shows now (a visitor may have gone on meanwhile)."""
+        if self.screen == Screen.TICKET:
+            return self.ticket is paper
+        return self.screen == Screen.SLOT and self.slot is paper
+
+    def _start_print(self, ticket: Ticket | Slot, language: str) -> None:
+        if not self._showing(ticket):
             return
         self._printing = True
         self._after(PRINT_DEADLINE_SECONDS, "print_deadline", lambda: self._print_failed(ticket))
@@ -478,7 +639,7 @@ class KioskController:
             lambda outcome: self._printed(ticket, outcome),
         )
 
-    def _printed(self, ticket: Ticket, outcome: Outcome) -> None:
+    def _printed(self, ticket: Ticket | Slot, outcome: Outcome) -> None:
         self._printing = False
         if outcome.ok:
             status, detail = device_status(outcome.value)
@@ -486,7 +647,7 @@ class KioskController:
         else:
             status, detail, printed = "error", f"printing failed: {outcome.error}", False
         self._report_device(status, detail)
-        if self.ticket is not ticket or self.screen != Screen.TICKET:
+        if not self._showing(ticket):
             return
         self._cancel("print_deadline")
         if self.print_state != PrintState.PRINTING:
@@ -498,8 +659,8 @@ class KioskController:
         else:
             self._print_failed(ticket)
 
-    def _print_failed(self, ticket: Ticket) -> None:
-        if self.ticket is not ticket or self.screen != Screen.TICKET:
+    def _print_failed(self, ticket: Ticket | Slot) -> None:
+        if not self._showing(ticket):
             return
         if self._printing:
             self._report_device("offline", "the printer did not finish within 15 s")
@@ -571,7 +732,7 @@ class KioskController:
             log.warning("out of service: %s", problem)
         self.problem = problem
         # A visitor holding a ticket (or staff typing the PIN) keeps their screen.
-        if self.screen in (Screen.START, Screen.CONCERNS, Screen.ISSUING):
+        if self.screen in (Screen.START, Screen.CONCERNS, Screen.ISSUING, Screen.SCAN):
             self._go(Screen.OUT_OF_SERVICE)
         elif self.screen == Screen.OUT_OF_SERVICE:
             self._render()
@@ -621,6 +782,7 @@ class KioskController:
         self.screen = screen
         if screen == Screen.START:
             self.ticket = None
+            self.slot = None
             self._greeting_index = 0
             self._after(GREETING_SECONDS, "greeting", self._next_greeting)
             # Nobody is timed out of the start screen, except an assisted visitor who walked away:
@@ -628,6 +790,10 @@ class KioskController:
             self._time_out(0, self.accessibility.idle_seconds, lambda: self._end_visit(Screen.START))
         elif screen == Screen.CONCERNS:
             self._time_out(self.settings.idle_seconds, self.accessibility.idle_seconds, self._idle_timeout)
+        elif screen == Screen.SCAN:
+            self._time_out(self.settings.idle_seconds, self.accessibility.idle_seconds, self._scan_timeout)
+        elif screen == Screen.CHECK_IN_PROBLEM:
+            self._time_out(self.settings.ticket_seconds, self.accessibility.ticket_seconds, self.finish_ticket)
         elif screen == Screen.STAFF_PIN:
             self._after(PIN_SECONDS, "screen", self.pin_cancel)
         self._render()
@@ -669,6 +835,10 @@ class KioskController:
     def _idle_timeout(self) -> None:
         if self.screen == Screen.CONCERNS:
             self._pending = None
+            self._end_visit(Screen.START)
+
+    def _scan_timeout(self) -> None:
+        if self.screen == Screen.SCAN and not self._checking_in:
             self._end_visit(Screen.START)
 
     def _next_greeting(self) -> None:
@@ -735,6 +905,12 @@ class KioskController:
             return self._concerns_view(language or self.language)
         if self.screen == Screen.TICKET and self.ticket is not None:
             return self._ticket_view(self.ticket, language or self.language)
+        if self.screen == Screen.SLOT and self.slot is not None:
+            return self._slot_view(self.slot, language or self.language)
+        if self.screen == Screen.SCAN:
+            return self._scan_view(language or self.language)
+        if self.screen == Screen.CHECK_IN_PROBLEM:
+            return self._check_in_problem_view(language)
         if self.screen == Screen.STAFF_PIN:
             return self._pin_view()
         return self._out_of_service_view()
@@ -747,6 +923,7 @@ class KioskController:
         touch_hints = {code: _("Touch anywhere to continue in English.") for code, _ in texts.items()}
         key_hints = {code: _("Choose your language with the arrow keys and press Enter.") for code, _ in texts.items()}
         large_print = "Normal print" if self.assist.large_print else "Large print"
+        check_in_labels = {code: _("I have a slot") for code, _ in texts.items()} if self.scanner_ready else {}
         return StartView(
             office_name=self.office_name,
             languages=tuple(LanguageChoice(code, LANGUAGE_NAMES[code]) for code in languages),
@@ -758,6 +935,8 @@ class KioskController:
             touch_hints=tuple(touch_hints.values()),
             key_hints=tuple(Utterance(text, code) for code, text in key_hints.items()),
             large_print_labels=tuple(_(large_print) for _ in texts.values()),
+            check_in_label=check_in_labels.get(greeting_language, ""),
+            check_in_labels=tuple(check_in_labels.values()),
         )
 
     def _concerns_view(self, language: str) -> ConcernsView:
@@ -810,8 +989,62 @@ class KioskController:
         messages = []
         for language in self.settings.languages:
             _ = kiosk_text(language)
-            messages.append(OutOfServiceMessage(language, _("Out of service"), _("Please go to the information desk.")))
+            messages.append(Message(language, _("Out of service"), _("Please go to the information desk.")))
         return OutOfServiceView(messages=tuple(messages), detail=self.problem)
+
+    def _slot_view(self, slot: Slot, language: str) -> SlotView:
+        _ = kiosk_text(language)
+        service = self._service(slot.service)
+        names = slot.service_names or (service.names if service else {})
+        instruction = {
+            PrintState.PRINTING: _("Your ticket is being printed…"),
+            PrintState.PRINTED: _("Please take your ticket."),
+            PrintState.FAILED: _("The printer is not working. Please take a photo of this screen."),
+        }[self.print_state]
+        if self.assist.active:
+            instruction = assisted_instruction(self.print_state, self.assist.speech, self.accessibility.ticket_slot, _)
+        return SlotView(
+            language=language,
+            rtl=is_rtl(language),
+            title=_("Your guaranteed slot"),
+            day=day_text(slot.day, language),
+            window=window_text(slot.window.start, slot.window.end, _),
+            concern=service_name(names, language, slot.service),
+            on_the_day=_("On that day, come from {time} and scan this paper at the kiosk.").format(
+                time=clock_text(slot.check_in.opens)
+            ),
+            bring=_("Please bring this paper and your documents."),
+            qr_text=slot.code,
+            qr_caption=_("Scan with your phone to see your slot."),
+            instruction=instruction,
+            print_state=self.print_state,
+            done_label=_("Done"),
+        )
+
+    def _scan_view(self, language: str) -> ScanView:
+        _ = kiosk_text(language)
+        messages = []
+        for code in self.settings.languages:
+            text = kiosk_text(code)
+            messages.append(
+                Message(code, text("I have a slot"), text("Hold the QR code of your paper under the scanner."))
+            )
+        return ScanView(
+            messages=tuple(messages),
+            language=language,
+            busy_text=_("One moment, please…") if self._checking_in else "",
+            back_label=_("Back"),
+        )
+
+    def _check_in_problem_view(self, language: str | None) -> CheckInProblemView:
+        refusal = self._refusal or CheckInRefusal(None, None)
+        known = refusal.language if refusal.language in self.settings.languages else None
+        languages = [known] if known else list(self.settings.languages)
+        if language is not None and known is not None:
+            languages = [language]  # speech in the fallback language
+        messages = tuple(Message(code, *refusal_text(refusal, code, self.now())) for code in languages)
+        buttons = language or known or self.language
+        return CheckInProblemView(messages=messages, language=buttons, done_label=kiosk_text(buttons)("Done"))
 
     def _pin_view(self) -> StaffPinView:
         _ = kiosk_text(self.settings.languages[0])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wartemarke.api_objects import Ticket
+from wartemarke.api_objects import Slot, Ticket
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class DeferredPrinter:
         except PrinterError as error:
             return PrinterProblem(str(error))
 
-    def print_ticket(self, ticket: Ticket, *, office_name: str, language: str, large_number: bool = False) -> Any:
+    def print_ticket(
+        self, ticket: Ticket | Slot, *, office_name: str, language: str, large_number: bool = False
+    ) -> Any:
         from printer import PrinterError
 
         try:

@@ -7,7 +7,7 @@ from functools import lru_cache
 import qrcode
 from kivy.graphics.texture import Texture
 
-from wartemarke.api_objects import Ticket
+from wartemarke.api_objects import Slot, Ticket
 
 
 @lru_cache(maxsize=4)
@@ -23,7 +23,7 @@ def qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(row) for row in code.get_matrix())
 
 
-def prepare_qr(ticket: Ticket) -> None:
+def prepare_qr(ticket: Ticket | Slot) -> None:
     if ticket.code:
         qr_modules(ticket.code)
 

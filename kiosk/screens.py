@@ -33,7 +33,19 @@ from kivy.uix.widget import Widget
 
 from kiosk.palette import PALETTE
 from kiosk.qr_texture import qr_texture
-from kiosk.views import PIN_KEYS, ConcernsView, OutOfServiceView, StaffPinView, StartView, TicketView, View
+from kiosk.views import (
+    PIN_KEYS,
+    CheckInProblemView,
+    ConcernsView,
+    Message,
+    OutOfServiceView,
+    ScanView,
+    SlotView,
+    StaffPinView,
+    StartView,
+    TicketView,
+    View,
+)
 from wartemarke.fonts import ARABIC, font_for
 from wartemarke.i18n import is_rtl
 from wartemarke.kivy_shell.fonts import register_fonts
@@ -182,8 +194,12 @@ class ConcernButton(KioskButton):
     name = StringProperty("")
     line1 = StringProperty("")
     line2 = StringProperty("")
+    line3 = StringProperty("")
     available = BooleanProperty(True)
     rtl = BooleanProperty(False)
+    #: The guaranteed later slot a full concern offers ("" for none): a button of its own on the card.
+    later_label = StringProperty("")
+    later_choice_id = StringProperty("")
 
 
 class ScrollArea(FloatLayout):
@@ -267,6 +283,9 @@ class StartScreen(BoxLayout, KioskScreen):
     hints = ListProperty([])
     large_print_label = StringProperty("")
     large_print_labels = ListProperty([])
+    #: "I have a slot"; "" on a kiosk without a (working) scanner: the button is not there then.
+    check_in_label = StringProperty("")
+    check_in_labels = ListProperty([])
 
     def __init__(self, controller, **kwargs) -> None:
         self.controller = controller
@@ -282,6 +301,8 @@ class StartScreen(BoxLayout, KioskScreen):
         self.hints = [*view.touch_hints, *(hint.text for hint in view.key_hints)]
         self.large_print_label = view.large_print_label
         self.large_print_labels = list(view.large_print_labels)
+        self.check_in_label = view.check_in_label
+        self.check_in_labels = list(view.check_in_labels)
         codes = tuple(choice.code for choice in view.languages)
         if codes != self._codes:
             self._codes = codes
@@ -315,7 +336,7 @@ class ConcernScreen(BoxLayout, KioskScreen):
 
     #: Cards shrink (down to this factor) when long names in a tall script would not fit the screen;
     #: never in large print, which scrolls instead.
-    MIN_CARD_SCALE = 0.6
+    MIN_CARD_SCALE = 0.5
     card_scale = NumericProperty(1.0)
 
     def __init__(self, controller, **kwargs) -> None:
@@ -388,12 +409,34 @@ class ConcernScreen(BoxLayout, KioskScreen):
                 grid.add_widget(button)
         for button, card in zip(reversed(grid.children), view.cards, strict=True):
             button.name = card.name
-            button.line1, button.line2 = card.lines
+            button.line1, button.line2, button.line3 = card.lines
             button.available = card.available
             button.rtl = view.rtl
+            button.later_label = card.later_slot
+            button.later_choice_id = card.later_choice_id if card.later_slot else ""
 
 
-class TicketScreen(FloatLayout, KioskScreen):
+class FactsAndCode:
+    """Mixin: a screen with `ids.facts` and `ids.code` (the QR code), side by side in landscape."""
+
+    @property
+    def side_by_side(self) -> bool:
+        return self.width > self.height and not self.large_print
+
+    def _arrange(self, *_args) -> None:
+        """Landscape puts the facts and the QR side by side; right-to-left puts the facts on the right."""
+        columns = self.ids.columns
+        facts, code = self.ids.facts, self.ids.code
+        wanted = [facts, code]
+        if self.side_by_side and self.rtl:
+            wanted.reverse()
+        if list(reversed(columns.children)) != wanted:
+            columns.clear_widgets()
+            for child in wanted:
+                columns.add_widget(child)
+
+
+class TicketScreen(FactsAndCode, FloatLayout, KioskScreen):
     view_type = TicketView
     scale = NumericProperty(1.0)
     text_scale = NumericProperty(1.0)
@@ -434,21 +477,46 @@ class TicketScreen(FloatLayout, KioskScreen):
             self._qr_text = view.qr_text
             self.ids.qr.texture = qr_texture(view.qr_text) if view.qr_text else None
 
-    @property
-    def side_by_side(self) -> bool:
-        return self.width > self.height and not self.large_print
 
-    def _arrange(self, *_args) -> None:
-        """Landscape puts the facts and the QR side by side; right-to-left puts the facts on the right."""
-        columns = self.ids.columns
-        facts, code = self.ids.facts, self.ids.code
-        wanted = [facts, code]
-        if self.side_by_side and self.rtl:
-            wanted.reverse()
-        if list(reversed(columns.children)) != wanted:
-            columns.clear_widgets()
-            for child in wanted:
-                columns.add_widget(child)
+class SlotScreen(FactsAndCode, FloatLayout, KioskScreen):
+    """A guaranteed later slot just booked: its day and window, what to do on the day, the QR code."""
+
+    view_type = SlotView
+    scale = NumericProperty(1.0)
+    text_scale = NumericProperty(1.0)
+    large_print = BooleanProperty(False)
+    title = StringProperty("")
+    day = StringProperty("")
+    window = StringProperty("")
+    concern = StringProperty("")
+    #: "On that day, come from 9:00 …" (a Kivy property may not start with "on_": that is an event).
+    arrival = StringProperty("")
+    bring = StringProperty("")
+    instruction = StringProperty("")
+    qr_caption = StringProperty("")
+    done_label = StringProperty("")
+    large_print_label = StringProperty("")
+    failed = BooleanProperty(False)
+    rtl = BooleanProperty(False)
+
+    def __init__(self, controller, **kwargs) -> None:
+        self.controller = controller
+        self._qr_text = ""
+        super().__init__(**kwargs)
+
+        self.bind(size=self._arrange, rtl=self._arrange, large_print=self._arrange)
+
+    def show(self, view: SlotView) -> None:
+        self.rtl = view.rtl
+        for name in ("title", "day", "window", "concern", "bring", "instruction", "qr_caption"):
+            setattr(self, name, getattr(view, name))
+        self.arrival = view.on_the_day
+        self.done_label = view.done_label
+        self.large_print_label = view.large_print_label
+        self.failed = view.print_state == "failed"
+        if view.qr_text != self._qr_text:
+            self._qr_text = view.qr_text
+            self.ids.qr.texture = qr_texture(view.qr_text) if view.qr_text else None
 
 
 class OutOfServiceMessage(BoxLayout):
@@ -458,7 +526,88 @@ class OutOfServiceMessage(BoxLayout):
     rtl = BooleanProperty(False)
 
 
-class OutOfServiceScreen(BoxLayout, KioskScreen):
+class MessagesScreen:
+    """Mixin: a screen whose `ids.messages` holds one title and sentence per language, each in its own
+    direction (screens for every language at once, before the visitor chose one)."""
+
+    #: Text size of the messages: larger where one language alone is shown.
+    message_factor = 1.0
+
+    def show_messages(self, messages: tuple[Message, ...]) -> None:
+        grid = self.ids.messages
+        grid.clear_widgets()
+        self.message_factor = 1.5 if len(messages) == 1 else 1.0
+        for message in messages:
+            grid.add_widget(
+                OutOfServiceMessage(
+                    title=message.title,
+                    text=message.text,
+                    rtl=is_rtl(message.language),
+                    scale=self.text_scale * self.message_factor,
+                )
+            )
+
+    def on_text_scale(self, _instance, value: float) -> None:
+        grid = self.ids.get("messages")  # None while the kv rule is still being applied
+        for item in grid.children if grid is not None else ():
+            item.scale = value * self.message_factor
+
+
+class ScanScreen(MessagesScreen, BoxLayout, KioskScreen):
+    """ "I have a slot": hold the paper under the scanner, in every language; then one moment, please."""
+
+    view_type = ScanView
+    scale = NumericProperty(1.0)
+    text_scale = NumericProperty(1.0)
+    large_print = BooleanProperty(False)
+    busy = StringProperty("")
+    back_label = StringProperty("")
+    large_print_label = StringProperty("")
+    rtl = BooleanProperty(False)
+
+    def __init__(self, controller, **kwargs) -> None:
+        self.controller = controller
+        self._shown: tuple = ()
+        super().__init__(**kwargs)
+
+    def show(self, view: ScanView) -> None:
+        self.busy = view.busy_text
+        self.back_label = view.back_label
+        self.large_print_label = view.large_print_label
+        self.rtl = is_rtl(view.language)
+        if view.messages != self._shown:
+            self._shown = view.messages
+            self.show_messages(view.messages)
+
+
+class CheckInProblemScreen(MessagesScreen, BoxLayout, KioskScreen):
+    """A slot's paper that gives no ticket now: why, and what to do."""
+
+    view_type = CheckInProblemView
+    scale = NumericProperty(1.0)
+    text_scale = NumericProperty(1.0)
+    large_print = BooleanProperty(False)
+    done_label = StringProperty("")
+    large_print_label = StringProperty("")
+    rtl = BooleanProperty(False)
+    single = BooleanProperty(True)
+
+    def __init__(self, controller, **kwargs) -> None:
+        self.controller = controller
+        self._shown: tuple = ()
+        super().__init__(**kwargs)
+
+    def show(self, view: CheckInProblemView) -> None:
+        self.done_label = view.done_label
+        self.large_print_label = view.large_print_label
+        self.rtl = is_rtl(view.language)
+        self.single = len(view.messages) == 1
+        if view.messages != self._shown:
+            self._shown = view.messages
+            self.show_messages(view.messages)
+
+
+class OutOfServiceScreen(MessagesScreen, BoxLayout, KioskScreen):
     view_type = OutOfServiceView
     scale = NumericProperty(1.0)
     text_scale = NumericProperty(1.0)
@@ -475,14 +624,7 @@ class OutOfServiceScreen(BoxLayout, KioskScreen):
         if view.messages == self._shown:
             return
         self._shown = view.messages
-        grid = self.ids.messages
-        grid.clear_widgets()
-        for message in view.messages:
-            item = OutOfServiceMessage(
-                title=message.title, text=message.text, rtl=is_rtl(message.language), scale=self.text_scale
-            )
-            self.bind(text_scale=item.setter("scale"))
-            grid.add_widget(item)
+        self.show_messages(view.messages)
 
 
 class StaffPinScreen(BoxLayout, KioskScreen):
@@ -513,7 +655,16 @@ class StaffPinScreen(BoxLayout, KioskScreen):
             keys.add_widget(button)
 
 
-SCREEN_TYPES = (StartScreen, ConcernScreen, TicketScreen, OutOfServiceScreen, StaffPinScreen)
+SCREEN_TYPES = (
+    StartScreen,
+    ConcernScreen,
+    TicketScreen,
+    SlotScreen,
+    ScanScreen,
+    CheckInProblemScreen,
+    OutOfServiceScreen,
+    StaffPinScreen,
+)
 
 
 class KioskRoot(FloatLayout):

@@ -17,14 +17,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
+from wartemarke.i18n import is_rtl
 from wartemarke.speech import Utterance, spoken_number
 
 
 class Screen(StrEnum):
     START = "start"
     CONCERNS = "concerns"
+    #: A ticket or a guaranteed later slot is being asked for (the concerns stay on screen).
     ISSUING = "issuing"
     TICKET = "ticket"
+    #: A guaranteed later slot was booked: its day and window, printed.
+    SLOT = "slot"
+    #: "I have a slot": waiting for the paper under the scanner, then checking it in.
+    SCAN = "scan"
+    #: A slot's paper that gives no ticket now (too early, passed, cancelled, not ours), and what to do.
+    CHECK_IN_PROBLEM = "check_in_problem"
     OUT_OF_SERVICE = "out_of_service"
     STAFF_PIN = "staff_pin"
 
@@ -37,6 +45,8 @@ class PrintState(StrEnum):
 
 #: The large-print button's choice id; every visitor screen has it.
 LARGE_PRINT = "large_print"
+#: "I have a slot" on the start screen (a kiosk with a scanner).
+CHECK_IN = "check_in"
 
 
 @dataclass(frozen=True)
@@ -125,11 +135,18 @@ class StartView(KioskView):
     key_hints: tuple[Utterance, ...] = ()
     #: The large-print button's label in every site language (it follows the greeting's language).
     large_print_labels: tuple[str, ...] = ()
+    #: "I have a slot" in the greeting's language; "" when the kiosk has no scanner (no button then).
+    check_in_label: str = ""
+    #: The same in every site language: the button keeps the size of the longest.
+    check_in_labels: tuple[str, ...] = ()
     screen: Screen = Screen.START
 
     @property
     def content_choices(self) -> tuple[Choice, ...]:
-        return tuple(Choice(choice.choice_id, choice.name, choice.code) for choice in self.languages)
+        languages = tuple(Choice(choice.choice_id, choice.name, choice.code) for choice in self.languages)
+        if not self.check_in_label:
+            return languages
+        return (*languages, Choice(CHECK_IN, self.check_in_label, self.greeting_language))
 
     @property
     def intro(self) -> tuple[Utterance, ...]:
@@ -145,17 +162,27 @@ class ServiceCard:
     wait: str  # "Expected wait: 20–35 min" / "Expected wait: unknown"; "" when unavailable
     reason: str  # why it is greyed out; "" when available
     next_chance: str  # "Next chance: tomorrow, 7:30"; "" when unknown or available
+    #: The button on a card whose tickets are gone: "Guaranteed slot: Tuesday, 1 December 2026, 9:30–10:00".
+    later_slot: str = ""
+    #: "No guaranteed slot is free in the coming days", on a card whose quota is gone and offers none.
+    no_later_slot: str = ""
 
     @property
     def choice_id(self) -> str:
         return f"service:{self.service_id}"
 
     @property
-    def lines(self) -> tuple[str, str]:
-        """The two lines under the name, as the card shows them."""
+    def later_choice_id(self) -> str:
+        return f"later:{self.service_id}"
+
+    @property
+    def lines(self) -> tuple[str, str, str]:
+        """The lines under the name, as the card shows them."""
         if self.available:
-            return (self.remaining or self.wait, self.wait if self.remaining else "")
-        return (self.reason, self.next_chance)
+            return (self.remaining or self.wait, self.wait if self.remaining else "", "")
+        if self.later_slot:
+            return (self.reason, "", "")  # the guaranteed slot beats "come back tomorrow at 7:30"
+        return (self.reason, self.no_later_slot, self.next_chance)
 
 
 @dataclass(frozen=True)
@@ -178,11 +205,13 @@ class ConcernsView(KioskView):
 
     @property
     def content_choices(self) -> tuple[Choice, ...]:
-        cards = tuple(
-            Choice(card.choice_id, card.name, self.language, tuple(line for line in card.lines if line), card.available)
-            for card in self.cards
-        )
-        return (*cards, Choice("back", self.back_label, self.language))
+        choices: list[Choice] = []
+        for card in self.cards:
+            lines = tuple(line for line in card.lines if line)
+            choices.append(Choice(card.choice_id, card.name, self.language, lines, card.available))
+            if card.later_slot:
+                choices.append(Choice(card.later_choice_id, card.later_slot, self.language))
+        return (*choices, Choice("back", self.back_label, self.language))
 
     @property
     def intro(self) -> tuple[Utterance, ...]:
@@ -221,15 +250,101 @@ class TicketView(KioskView):
 
 
 @dataclass(frozen=True)
-class OutOfServiceMessage:
+class SlotView(KioskView):
+    """A guaranteed later slot just booked: what it is, what to do on the day, the paper coming out."""
+
+    language: str
+    rtl: bool
+    title: str  # "Your guaranteed slot"
+    day: str  # "Tuesday, 1 December 2026"
+    window: str  # "9:30–10:00"
+    concern: str
+    on_the_day: str  # "On that day, come from 9:00 and scan this paper at the kiosk."
+    bring: str  # "Please bring this paper and your documents."
+    qr_text: str  # exactly the slot's `code`
+    qr_caption: str
+    instruction: str
+    print_state: PrintState
+    done_label: str
+    screen: Screen = Screen.SLOT
+    back_choice: ClassVar[str | None] = "done"
+
+    @property
+    def content_choices(self) -> tuple[Choice, ...]:
+        return (Choice("done", self.done_label, self.language),)
+
+    @property
+    def intro(self) -> tuple[Utterance, ...]:
+        # Like the ticket: the facts twice (a listener cannot glance back), then where the paper comes out.
+        summary = (self.title, self.day, self.window, self.concern)
+        lines = (*summary, *summary, self.on_the_day, self.bring, self.instruction)
+        return tuple(Utterance(text, self.language) for text in lines if text)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A title and a sentence in one language (screens nobody has chosen a language for show one per language)."""
+
     language: str
     title: str
     text: str
 
 
+#: The name the out-of-service screen knew it by.
+OutOfServiceMessage = Message
+
+
+@dataclass(frozen=True)
+class ScanView(KioskView):
+    """ "I have a slot": hold the paper under the scanner (in every language: the paper knows which is
+    the visitor's), then "one moment" while it is checked in."""
+
+    messages: tuple[Message, ...]
+    #: The language of the buttons: the greeting's when the visitor chose "I have a slot".
+    language: str
+    busy_text: str  # "One moment, please…" while checking in, else ""
+    back_label: str
+    screen: Screen = Screen.SCAN
+    back_choice: ClassVar[str | None] = "back"
+
+    @property
+    def content_choices(self) -> tuple[Choice, ...]:
+        return (Choice("back", self.back_label, self.language),)
+
+    @property
+    def intro(self) -> tuple[Utterance, ...]:
+        if self.busy_text:
+            return (Utterance(self.busy_text, self.language),)
+        return tuple(Utterance(text, m.language) for m in self.messages for text in (m.title, m.text) if text)
+
+
+@dataclass(frozen=True)
+class CheckInProblemView(KioskView):
+    """A scanned paper that gives no ticket now: why, and what to do (in the slot's language, or in
+    every language when the code told none)."""
+
+    messages: tuple[Message, ...]
+    language: str
+    done_label: str
+    screen: Screen = Screen.CHECK_IN_PROBLEM
+    back_choice: ClassVar[str | None] = "done"
+
+    @property
+    def rtl(self) -> bool:
+        return len(self.messages) == 1 and is_rtl(self.messages[0].language)
+
+    @property
+    def content_choices(self) -> tuple[Choice, ...]:
+        return (Choice("done", self.done_label, self.language),)
+
+    @property
+    def intro(self) -> tuple[Utterance, ...]:
+        return tuple(Utterance(text, m.language) for m in self.messages for text in (m.title, m.text) if text)
+
+
 @dataclass(frozen=True)
 class OutOfServiceView(KioskView):
-    messages: tuple[OutOfServiceMessage, ...]  # every configured language: nobody has chosen one yet
+    messages: tuple[Message, ...]  # every configured language: nobody has chosen one yet
     detail: str  # small print for staff: what is wrong
     screen: Screen = Screen.OUT_OF_SERVICE
 
@@ -262,4 +377,6 @@ class StaffPinView(KioskView):
         return (*keys, Choice("pin_cancel", self.cancel_label, self.language))
 
 
-View = StartView | ConcernsView | TicketView | OutOfServiceView | StaffPinView
+View = (
+    StartView | ConcernsView | TicketView | SlotView | ScanView | CheckInProblemView | OutOfServiceView | StaffPinView
+)

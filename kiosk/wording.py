@@ -7,10 +7,10 @@ chance ("tomorrow, 7:30") live in one place and are tested on their own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from kiosk.views import PrintState, ServiceCard
-from wartemarke.api_objects import Service, Wait
+from wartemarke.api_objects import LaterSlotWindow, Service, Wait
 from wartemarke.i18n import gettext_for
 
 Translate = Callable[[str], str]
@@ -69,9 +69,33 @@ def next_chance_text(moment: datetime | None, now: datetime, language: str, _: T
     return _("Next chance: {day}, {time}").format(day=f"{moment.day}.{moment.month}.", time=clock)
 
 
+def clock_text(moment: datetime) -> str:
+    """A time of day as the site's wall clock shows it ("9:30"); the catalogs add "Uhr" where it belongs."""
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
+def day_text(day: date, language: str) -> str:
+    """A later slot's day in full ("Dienstag, 1. Dezember 2026"): a slot is days ahead, so no "tomorrow"."""
+    from babel.dates import format_date
+
+    return format_date(day, format="full", locale=language).replace("\u202f", " ")
+
+
+def window_text(start: datetime, end: datetime, _: Translate) -> str:
+    """ "9:30–10:00"; Arabic and Farsi say "from … to …" (a dash between two times would read backwards there)."""
+    return _("{start}–{end}").format(start=clock_text(start), end=clock_text(end))
+
+
+def later_slot_text(window: LaterSlotWindow, language: str, _: Translate) -> str:
+    """What a full concern's card offers: "Guaranteed slot: Tuesday, 1 December 2026, 9:30–10:00"."""
+    return _("Guaranteed slot: {day}, {window}").format(
+        day=day_text(window.day, language), window=window_text(window.start, window.end, _)
+    )
+
+
 def _closed_reason_text(service: Service, _: Translate) -> str:
     reason = service.closed_reason
-    if reason == "quota_exhausted" or (service.remaining is not None and service.remaining <= 0):
+    if _quota_gone(service):
         return _("No more slots today")
     if reason == "outside_hours":
         return _("Closed right now")
@@ -85,6 +109,10 @@ def is_available(service: Service) -> bool:
     return service.open and service.closed_reason is None and (remaining is None or remaining > 0)
 
 
+def _quota_gone(service: Service) -> bool:
+    return service.closed_reason == "quota_exhausted" or (service.remaining is not None and service.remaining <= 0)
+
+
 def service_card(service: Service, language: str, now: datetime) -> ServiceCard:
     _ = kiosk_text(language)
     name = service.name(language)
@@ -93,6 +121,9 @@ def service_card(service: Service, language: str, now: datetime) -> ServiceCard:
     remaining_text = "" if remaining is None else _("Slots left today: {count}").format(count=max(remaining, 0))
     if available:
         return ServiceCard(service.id, name, True, remaining_text, wait_text(service.wait, _), "", "")
+    offer = service.next_later_slot
+    # Said plainly when today's tickets are gone and no later slot can be had either.
+    none_free = offer is None and _quota_gone(service)
     return ServiceCard(
         service_id=service.id,
         name=name,
@@ -101,6 +132,8 @@ def service_card(service: Service, language: str, now: datetime) -> ServiceCard:
         wait="",
         reason=_closed_reason_text(service, _),
         next_chance=next_chance_text(service.next_open, now, language, _),
+        later_slot=later_slot_text(offer, language, _) if offer is not None else "",
+        no_later_slot=_("No guaranteed slot is free in the coming days.") if none_free else "",
     )
 
 

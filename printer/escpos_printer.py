@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from printer.escpos_output import ticket_bytes
-from printer.layout import ticket_layout
+from printer.layout import Paper, ticket_layout
 from printer.links import Link, LinkError
 from printer.profile import PrinterProfile
 from printer.status import DLE_EOT, PrinterReport, PrinterStatus, read_status
-from wartemarke.api_objects import Ticket
 
 #: How long to wait for the one-byte answer to DLE EOT. Printers answer within milliseconds;
 #: this is generous for a slow USB-serial adapter and still keeps a silent printer's verdict short.
@@ -32,9 +31,9 @@ class EscposPrinter:
             return PrinterReport(PrinterStatus.OFFLINE, str(exc))
 
     def print_ticket(
-        self, ticket: Ticket, *, office_name: str, language: str, large_number: bool = False
+        self, ticket: Paper, *, office_name: str, language: str, large_number: bool = False
     ) -> PrinterReport:
-        """Print one ticket unless the printer reports a fault; `printed` says whether it came out.
+        """Print one ticket (or later slot) unless the printer reports a fault; `printed` says whether it came out.
 
         Nothing is sent into a known fault: a printer without paper would keep the job and print
         it after the roll change, long after the visitor left with the ticket shown on screen.

@@ -2,7 +2,7 @@
 
 For the demo and for setting up a kiosk without hardware: <number>.bin holds exactly the ESC/POS
 bytes a real printer of the configured profile would get (`cat N017.bin > /dev/usb/lp0` prints it),
-<number>.png shows what the ticket looks like.
+<number>.png shows what the ticket looks like. A later slot is written as slot-<day>-<id>.bin/.png.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from pathlib import Path
 
 from printer.errors import PrinterError
 from printer.escpos_output import ticket_bytes
-from printer.layout import ticket_layout
+from printer.layout import Paper, ticket_layout
 from printer.png_output import render_ticket_png
 from printer.profile import PrinterProfile
 from printer.status import PrinterReport, PrinterStatus
-from wartemarke.api_objects import Ticket
+from wartemarke.api_objects import Slot
 
 
 class PreviewPrinter:
@@ -32,9 +32,10 @@ class PreviewPrinter:
         return PrinterReport(PrinterStatus.OK, f"preview printer writing to {self.folder}")
 
     def print_ticket(
-        self, ticket: Ticket, *, office_name: str, language: str, large_number: bool = False
+        self, ticket: Paper, *, office_name: str, language: str, large_number: bool = False
     ) -> PrinterReport:
-        name = re.sub(r"[^A-Za-z0-9_-]", "_", ticket.number) or "ticket"
+        label = f"slot-{ticket.day}-{ticket.id[:8]}" if isinstance(ticket, Slot) else ticket.number
+        name = re.sub(r"[^A-Za-z0-9_-]", "_", label) or "ticket"
         layout = ticket_layout(ticket, office_name=office_name, language=language, large_number=large_number)
         binary, picture = self.folder / f"{name}.bin", self.folder / f"{name}.png"
         try:

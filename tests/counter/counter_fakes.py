@@ -7,10 +7,11 @@ real client does, so `allowed_actions` comes from the rules below, like the serv
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from client import Event
-from client.errors import Expired, InvalidCode, InvalidTransition, NotFound, ServerUnavailable
+from client.errors import Expired, InvalidCode, InvalidTransition, NotFound, ServerUnavailable, TooEarly
 from wartemarke.api_objects import Counter, Service, Ticket, event_payload
 
 SERVICES = {
@@ -208,6 +209,13 @@ class FakeQueue:
         code = code.strip()
         if code.startswith("https://w.example/t/old"):
             raise Expired(410, "expired", "This ticket is from an earlier day.")
+        if code.startswith("https://w.example/t/slot-early"):
+            opens = datetime(2026, 11, 21, 9, 0, tzinfo=timezone(timedelta(hours=1)))
+            raise TooEarly(409, "too_early", "Check-in opens at 09:00.", check_in_from=opens)
+        if code.startswith("https://w.example/t/slot-"):  # a later slot's paper: checked in, its ticket
+            window = {"start": "2026-11-21T08:00:00+01:00", "end": "2026-11-21T08:30:00+01:00"}
+            ticket = self.issue("notfall")
+            return answer({**ticket, "slot_window": window})
         for ticket in self.tickets.values():
             if ticket["code"] == code:
                 return answer(ticket)

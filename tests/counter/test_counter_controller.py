@@ -149,6 +149,18 @@ def test_scanning_shows_the_ticket_and_offers_to_call_it_now(queue):
     assert queue.tickets["t1"]["status"] == "waiting"  # out of turn: the first ticket still waits
 
 
+def test_a_scanned_slot_paper_shows_its_ticket_with_the_window_or_when_check_in_opens(queue):
+    controller = make(queue)
+    controller.sign_in()
+    controller.scan("https://w.example/t/slot-early")
+    assert controller.view().notice.text == "This slot's check-in opens at 9:00."
+    assert controller.view().scanned is None
+    controller.scan("https://w.example/t/slot-in-time\r")
+    scanned = controller.view().scanned
+    assert scanned.slot == "guaranteed slot 8:00–8:30"
+    assert scanned.details.endswith(" · guaranteed slot 8:00–8:30")
+
+
 def test_scanned_ticket_cannot_be_called_while_another_is_at_the_counter(queue):
     queue.issue("notfall")
     other = queue.issue("notfall")

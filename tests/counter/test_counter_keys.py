@@ -1,7 +1,7 @@
 """Keyboard at the counter: shortcut keys run actions, a wedge burst is a scan, typing is nothing."""
 
-from counter.keyboard_wedge import KeyboardWedge
 from counter.shortcuts import ESCAPE, KeyChord, KeyRouter
+from wartemarke.scanner.keyboard_wedge import KeyboardWedge
 
 F2, F5, ENTER, KEYPAD_ENTER = 283, 286, 13, 271
 SHORTCUTS = {"call_next": "f2", "finish": "f5", "cancel": "ctrl+x"}

@@ -100,6 +100,13 @@ def test_serving_screen_with_a_called_and_a_scanned_ticket(window, language):
     )
     assert shoot(window, screen, "serving", language).stat().st_size > 0
 
+    # A later slot's paper: its ticket says so, with the window.
+    controller.scan("https://w.example/t/slot-in-time")
+    screen.render(controller.view(), "")
+    assert screen.ids.scanned_details.text == markup(controller.view().scanned.details, language)
+    assert "8:00" in screen.ids.scanned_details.text
+    shoot(window, screen, "serving-slot", language)
+
 
 @pytest.mark.parametrize("language", ["de", "uk", "ar"])
 def test_offline_banner_and_error_notice(window, language):

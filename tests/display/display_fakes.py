@@ -78,6 +78,7 @@ def service(
     remaining: int | None = 60,
     wait: dict[str, int] | None = None,
     names: dict[str, str] | None = None,
+    next_later_slot: dict[str, str] | None = None,
 ) -> api.Service:
     return api.Service.model_validate(
         {
@@ -94,8 +95,13 @@ def service(
             "closed_reason": None,
             "next_open": None,
             "hours_today": [],
+            "next_later_slot": next_later_slot,
         }
     )
+
+
+#: The next guaranteed later slot of a full service: Tuesday 24 November 2026, 8:00-8:30.
+TUESDAY_SLOT = {"day": "2026-11-24", "start": "2026-11-24T08:00:00+01:00", "end": "2026-11-24T08:30:00+01:00"}
 
 
 def board_call(number: str, counter: str = "5", at: datetime = T0, service_id: str = "notfall") -> api.Call:

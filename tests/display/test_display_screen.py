@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from display_fakes import T0, FakeClock, board_call, called, service, snapshot
+from display_fakes import T0, TUESDAY_SLOT, FakeClock, board_call, called, service, snapshot
 
 pytestmark = pytest.mark.kivy
 
@@ -72,6 +72,7 @@ def session_for(language: str, clock: FakeClock):
                     remaining=0,
                     wait=None,
                     names={"de": "Einbürgerung", "uk": "Натуралізація", "ar": "التجنس"},
+                    next_later_slot=TUESDAY_SLOT,
                 ),
             ],
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from display_fakes import T0, FakeClock, called, service, snapshot, updated
+from display_fakes import T0, TUESDAY_SLOT, FakeClock, called, service, snapshot, updated
 
 from display.board import Board
 from display.board_view import cycling_language, duration_text, view_board
@@ -116,3 +116,13 @@ def test_the_big_panel_says_so_when_nobody_is_called_right_now():
     view = view_board(board, language="de", now=clock.now)
     assert view.current is None and [line.number for line in view.history] == ["N017"]
     assert view.now_calling == "Ihre Nummer erscheint hier"
+
+
+def test_a_full_service_shows_its_next_guaranteed_slot_instead_of_none_left():
+    board = Board(now=FakeClock())
+    full = service("notfall", remaining=0, next_later_slot=TUESDAY_SLOT)
+    board.load_snapshot(snapshot(calls=[], services=[full, service("aufenthalt", remaining=0)]))
+    german = view_board(board, language="de", now=T0)
+    assert [s.slots for s in german.services] == ["Termin: Di., 8:00 Uhr", "keine mehr"]
+    assert view_board(board, language="uk", now=T0).services[0].slots == "прийом: вт, 8:00"
+    assert view_board(board, language="ar", now=T0).services[0].slots == shape("موعد: الثلاثاء، 8:00")

@@ -9,7 +9,17 @@ from typing import Any
 from client import Event
 from client.errors import QuotaExhausted, RateLimited, ServerUnavailable, ServiceClosed, Unauthorized
 from printer.status import PrinterReport, PrinterStatus
-from wartemarke.api_objects import DeviceStatus, Health, Service, Site, Ticket
+from wartemarke.api_objects import (
+    DeviceStatus,
+    Health,
+    Service,
+    Site,
+    Slot,
+    SlotStatus,
+    Ticket,
+    TicketStatus,
+    TimeWindow,
+)
 from wartemarke.ui_thread import Outcome
 
 
@@ -107,6 +117,25 @@ def service(sid: str = "notfall", **overrides: Any) -> Service:
     return Service.model_validate(data)
 
 
+def slot(service: str = "notfall", language: str = "uk", key: str = "k") -> Slot:
+    """A guaranteed later slot on Tuesday 24 November 2026, 9:30-10:00 (check-in from 9:00)."""
+    return Slot.model_validate(
+        {
+            "id": f"slot-{key}",
+            "service": service,
+            "language": language,
+            "day": "2026-11-24",
+            "window": {"start": "2026-11-24T09:30:00+01:00", "end": "2026-11-24T10:00:00+01:00"},
+            "status": "booked",
+            "service_names": {"de": "Notfall", "en": "Emergency", "uk": "Термінові справи", "ar": "حالة طارئة"},
+            "check_in": {"from": "2026-11-24T09:00:00+01:00", "until": "2026-11-24T10:15:00+01:00"},
+            "booked_at": "2026-11-21T10:00:00+01:00",
+            "code": f"https://wartemarke.example.de/t/slot{key}",
+            "status_url": f"https://wartemarke.example.de/t/slot{key}",
+        }
+    )
+
+
 def service_updated(event_id: int, updated: Service) -> Event:
     return Event(event_id, "service.updated", updated)
 
@@ -122,6 +151,9 @@ class FakeApi:
     issued: dict[str, Ticket] = field(default_factory=dict)  # idempotency key -> ticket
     issue_calls: list[tuple[str, str, str | None]] = field(default_factory=list)
     reports: list[tuple[str, str]] = field(default_factory=list)
+    #: What `check_in` raises (None: it answers the slot's ticket) and the language slots are booked in.
+    check_in_refusal: Exception | None = None
+    slot_language: str = "uk"
 
     def _check(self) -> None:
         if self.down:
@@ -176,6 +208,27 @@ class FakeApi:
         self.issued[idempotency_key or f"nokey{number}"] = ticket
         return ticket
 
+    def book_later_slot(self, service: str, language: str, idempotency_key: str | None = None) -> Slot:
+        self.issue_calls.append((service, language, idempotency_key))
+        self._check()
+        if self.refuse_with is not None:
+            raise self.refuse_with
+        return slot(service, language, key=idempotency_key or "nokey")
+
+    def check_in(self, code: str) -> Ticket:
+        self._check()
+        if self.check_in_refusal is not None:
+            raise self.check_in_refusal
+        ticket = self.issue_ticket("notfall", self.slot_language, idempotency_key=f"check-in {code}")
+        window = {"start": "2026-11-21T10:00:00+01:00", "end": "2026-11-21T10:30:00+01:00"}
+        return ticket.model_copy(update={"slot_window": TimeWindow.model_validate(window)})
+
+    def code_status(self, code: str) -> TicketStatus | SlotStatus:
+        self._check()
+        return SlotStatus.model_validate(
+            {**slot(language=self.slot_language).model_dump(by_alias=True), "kind": "slot"}
+        )
+
     def report_device_status(self, status: str, detail: str = "") -> DeviceStatus:
         self._check()
         self.reports.append((status, detail))
@@ -193,7 +246,7 @@ class FakePrinter:
         return PrinterReport(self.state, "" if self.state is PrinterStatus.OK else self.state.value)
 
     def print_ticket(
-        self, ticket: Ticket, *, office_name: str, language: str, large_number: bool = False
+        self, ticket: Ticket | Slot, *, office_name: str, language: str, large_number: bool = False
     ) -> PrinterReport:
         if not self.state.prints:
             return PrinterReport(self.state, self.state.value, printed=False)

@@ -44,6 +44,7 @@ def make_rig(
     printer: FakePrinter | None = None,
     api: FakeApi | None = None,
     accessibility: AccessibilitySection | None = None,
+    scanner: bool = False,
     **settings,
 ) -> Rig:
     api = api or FakeApi()
@@ -62,6 +63,7 @@ def make_rig(
         now=lambda: NOW,
         new_key=lambda: next(keys),
         accessibility=accessibility,
+        scanner=scanner,
     )
     views: list = []
     controller.on_view = views.append

@@ -90,3 +90,23 @@ def test_a_wav_folder_for_speech_is_relative_to_the_config(tmp_path):
     config = load_kiosk_config(path)
     assert config.accessibility.output == f"wav://{(tmp_path / 'spoken').resolve()}"
     assert config.keys.choose == ["enter", "numpad_enter", "numpad5"]  # the keys default to a numeric keypad
+
+
+def test_a_serial_scanner_needs_a_port_and_a_keyboard_scanner_takes_the_letters(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(GOOD + '[scanner]\nkind = "serial"\n')
+    with pytest.raises(ConfigError, match="port"):
+        load_kiosk_config(path)
+    path.write_text(GOOD + '[scanner]\nkind = "keyboard"\n[keys]\nspeech = ["h", "f1"]\n')
+    with pytest.raises(ConfigError, match=r"keys\.speech: 'h' is typed by the keyboard scanner"):
+        load_kiosk_config(path)
+    path.write_text(GOOD + '[scanner]\nkind = "keyboard"\n')
+    keys = load_kiosk_config(path).keys
+    # The default letter keys are left out; the keypad's stay.
+    assert (keys.speech, keys.repeat, keys.large_print) == (
+        ["f1", "numpad_multiply"],
+        ["numpad0"],
+        ["f2", "numpad_divide"],
+    )
+    path.write_text(GOOD)
+    assert load_kiosk_config(path).scanner is None

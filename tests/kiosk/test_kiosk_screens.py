@@ -54,6 +54,12 @@ def demo_services() -> list[Service]:
             remaining=0,
             closed_reason="quota_exhausted",
             next_open="2026-11-23T07:30:00+01:00",
+            # Today's tickets are gone: the card offers the next guaranteed later slot.
+            next_later_slot={
+                "day": "2026-11-24",
+                "start": "2026-11-24T09:30:00+01:00",
+                "end": "2026-11-24T10:00:00+01:00",
+            },
         ),
         service(
             "ukraine",
@@ -74,7 +80,7 @@ def check_screen(root: KioskRoot, language: str) -> None:
             assert widget.y >= root.y - 1 and widget.top <= root.top + 1, f"off screen: {widget.source!r}"
             if language == "ar" and any("\u0600" <= ch <= "\u06ff" for ch in widget.source):
                 assert widget.text != widget.source, f"Arabic not shaped: {widget.source!r}"
-        if isinstance(widget, KioskButton):
+        if isinstance(widget, KioskButton) and not widget.disabled:  # a hidden, disabled button is no target
             assert min(widget.size) >= 48 * root.scale, f"touch target too small: {widget.label!r}"
             if widget.label:
                 assert widget.texture_size[0] <= widget.width + 1, f"button text cut off: {widget.label!r}"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from counter.serial_scanner import SerialScanner
+from wartemarke.scanner.serial_scanner import SerialScanner
 
 CODE = "https://wartemarke.example.de/t/Zx81kQ"
 WAIT = 5.0

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import serial
 
-from counter.code_framer import CodeFramer
+from wartemarke.scanner.code_framer import CodeFramer
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Framing of serial scanner bytes into codes: terminators, split reads, noise."""
 
-from counter.code_framer import CodeFramer
+from wartemarke.scanner.code_framer import CodeFramer
 
 CODE = "https://wartemarke.example.de/t/Zx81-kQ"
 

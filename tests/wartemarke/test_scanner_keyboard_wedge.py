@@ -1,6 +1,6 @@
 """Keyboard-wedge scanner vs. a clerk typing, decided by key timing and length (fake clock)."""
 
-from counter.keyboard_wedge import KeyboardWedge
+from wartemarke.scanner.keyboard_wedge import KeyboardWedge
 
 CODE = "https://wartemarke.example.de/t/Zx81kQ"
 
