@@ -84,7 +84,7 @@ def test_a_body_larger_than_any_request_is_refused_with_413(live_server, chunked
 
 def test_openapi_names_the_roles_whose_tokens_each_route_takes(live_server):
     document = requests.get(f"{live_server.url}/openapi.json", timeout=10).json()
-    assert set(document["components"]["securitySchemes"]) == {"kiosk", "display", "staff", "admin"}
+    assert set(document["components"]["securitySchemes"]) == {"kiosk", "display", "staff", "admin", "manager"}
     security = {
         (method.upper(), path): [next(iter(requirement)) for requirement in operation.get("security", [])]
         for path, operations in document["paths"].items()
@@ -92,7 +92,7 @@ def test_openapi_names_the_roles_whose_tokens_each_route_takes(live_server):
     }
     assert security[("POST", f"{V1}/tickets")] == ["kiosk", "admin"]
     assert security[("POST", f"{V1}/scan")] == ["staff", "admin"]
-    assert security[("GET", f"{V1}/board")] == ["kiosk", "display", "staff", "admin"]
+    assert security[("GET", f"{V1}/board")] == ["kiosk", "display", "staff", "admin", "manager"]
     assert security[("GET", "/metrics")] == ["admin"]
     assert security[("GET", f"{V1}/health")] == [] and security[("GET", "/t/{token}")] == []
     # A route takes a token exactly when it may answer 401 for a missing one.
