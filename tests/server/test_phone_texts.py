@@ -11,12 +11,9 @@ from server.api.pages import STATIC, TEMPLATES
 from wartemarke.contrast import contrast_ratio
 from wartemarke.i18n import LANGUAGE_NAMES, LOCALE_DIR
 
-# The office's own pages (templates/office/) use the `office` catalog: tests/server/test_office_texts.py.
-SOURCES = [
-    *(path for path in TEMPLATES.rglob("*.html") if "office" not in path.relative_to(TEMPLATES).parts),
-    TEMPLATES.parent / "api" / "phone.py",
-    TEMPLATES.parent / "api" / "calendar.py",
-]
+# The office's own pages (templates/office/) have their own catalog and test (test_office_texts.py).
+PHONE_TEMPLATES = [p for p in TEMPLATES.rglob("*.html") if p.relative_to(TEMPLATES).parts[0] != "office"]
+SOURCES = [*PHONE_TEMPLATES, TEMPLATES.parent / "api" / "phone.py", TEMPLATES.parent / "api" / "calendar.py"]
 MESSAGE = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
