@@ -41,7 +41,15 @@ APPS = [
     DemoWindow("display", "config/display.toml", (960, 540), (560, 0)),
     DemoWindow("counter", "config/counter.toml", (960, 500), (560, 560)),
 ]
-TOKEN_ROLES = {"kiosk": "kiosk", "display": "display", "counter": "staff", "admin": "admin"}
+TOKEN_ROLES = {
+    "kiosk": "kiosk",
+    "display": "display",
+    "counter": "staff",
+    "admin": "admin",
+    # Sign-in tokens for the web pages: the office console (read-only) and a counselling partner.
+    "manager": "manager",
+    "partner": "partner",
+}
 #: What the example device configs say, which the demo's copies replace with its own server and folder.
 EXAMPLE_URL = "http://127.0.0.1:8000"
 EXAMPLE_DATA = "../var/demo/"
@@ -53,9 +61,13 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _write_tokens(db_url: str, site_config: Path, data: Path) -> None:
-    """A token per app (the counter app's is a staff token), each in <data>/<app>.token."""
+    """A token per app (the counter app's is a staff token), each in <data>/<app>.token.
+
+    A site without partners gets no partner token."""
     by_role = create_tokens(db_url, site_config, tuple(TOKEN_ROLES.values()), label="demo")
     for part, role in TOKEN_ROLES.items():
+        if role not in by_role:
+            continue
         path = data / f"{part}.token"
         path.write_text(by_role[role] + "\n", encoding="utf-8")
         path.chmod(0o600)
@@ -201,7 +213,9 @@ Wartemarke demo is running.
   Queue server   {url}   (API docs: {url}/docs)
   Apps           {", ".join(started) or "none (server only)"}, side by side
 {screen_help}
-  Tokens         {data}/{{kiosk,display,counter,admin}}.token
+  Tokens         {data}/{{kiosk,display,counter,admin,manager,partner}}.token
+  Office console {url}/console   (sign in with the admin token to steer, the manager token to look)
+  Partner page   {url}/partner   (sign in with the partner token: a counselling service books later slots)
   Printed tickets (preview printer): {data / "printed"}
   Try it without the apps:
     curl -s -X POST {url}/api/v1/tickets -H "Authorization: Bearer $(cat {data}/kiosk.token)" \\
