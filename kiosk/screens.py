@@ -423,6 +423,22 @@ class FactsAndCode:
     def side_by_side(self) -> bool:
         return self.width > self.height and not self.large_print
 
+    def __init__(self, controller, **kwargs) -> None:
+        self.controller = controller
+        self._qr_text = ""
+        super().__init__(**kwargs)
+        self.bind(size=self._arrange, rtl=self._arrange, large_print=self._arrange)
+
+    def show_code(self, view: TicketView | SlotView) -> None:
+        """What both screens show alike: the direction, the buttons, a failed print, the QR code."""
+        self.rtl = view.rtl
+        self.done_label = view.done_label
+        self.large_print_label = view.large_print_label
+        self.failed = view.print_state == "failed"
+        if view.qr_text != self._qr_text:
+            self._qr_text = view.qr_text
+            self.ids.qr.texture = qr_texture(view.qr_text) if view.qr_text else None
+
     def _arrange(self, *_args) -> None:
         """Landscape puts the facts and the QR side by side; right-to-left puts the facts on the right."""
         columns = self.ids.columns
@@ -454,14 +470,8 @@ class TicketScreen(FactsAndCode, FloatLayout, KioskScreen):
     failed = BooleanProperty(False)
     rtl = BooleanProperty(False)
 
-    def __init__(self, controller, **kwargs) -> None:
-        self.controller = controller
-        self._qr_text = ""
-        super().__init__(**kwargs)
-        self.bind(size=self._arrange, rtl=self._arrange, large_print=self._arrange)
-
     def show(self, view: TicketView) -> None:
-        self.rtl = view.rtl
+        self.show_code(view)
         self.number = view.number
         self.number_label = view.number_label
         self.concern = view.concern
@@ -470,12 +480,6 @@ class TicketScreen(FactsAndCode, FloatLayout, KioskScreen):
         self.instruction = view.instruction
         self.called_hint = view.called_hint
         self.qr_caption = view.qr_caption
-        self.done_label = view.done_label
-        self.large_print_label = view.large_print_label
-        self.failed = view.print_state == "failed"
-        if view.qr_text != self._qr_text:
-            self._qr_text = view.qr_text
-            self.ids.qr.texture = qr_texture(view.qr_text) if view.qr_text else None
 
 
 class SlotScreen(FactsAndCode, FloatLayout, KioskScreen):
@@ -499,24 +503,11 @@ class SlotScreen(FactsAndCode, FloatLayout, KioskScreen):
     failed = BooleanProperty(False)
     rtl = BooleanProperty(False)
 
-    def __init__(self, controller, **kwargs) -> None:
-        self.controller = controller
-        self._qr_text = ""
-        super().__init__(**kwargs)
-
-        self.bind(size=self._arrange, rtl=self._arrange, large_print=self._arrange)
-
     def show(self, view: SlotView) -> None:
-        self.rtl = view.rtl
+        self.show_code(view)
         for name in ("title", "day", "window", "concern", "bring", "instruction", "qr_caption"):
             setattr(self, name, getattr(view, name))
         self.arrival = view.on_the_day
-        self.done_label = view.done_label
-        self.large_print_label = view.large_print_label
-        self.failed = view.print_state == "failed"
-        if view.qr_text != self._qr_text:
-            self._qr_text = view.qr_text
-            self.ids.qr.texture = qr_texture(view.qr_text) if view.qr_text else None
 
 
 class OutOfServiceMessage(BoxLayout):
